@@ -26,8 +26,15 @@ import {
 } from './messages.ts';
 import { boolField, message, messageField, repeatedMessageField, repeatedStringField, stringField } from './wire-writer.ts';
 
-/** Media type kubectl asks `/openapi/v2` for, and the Content-Type to answer it with. */
-export const OPENAPI_V2_PROTOBUF_MEDIA_TYPE = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** The media type kubectl puts in `Accept` for `/openapi/v2` (and the older form servers also accept). */
+export const OPENAPI_V2_PROTOBUF_ACCEPT = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+
+/**
+ * The Content-Type to answer with. Not the `@` form kubectl asks for: `@` is not a MIME token
+ * character, Go's mime parser rejects it and kubectl fails with "mime: unexpected content after
+ * media subtype" (observed with 1.27/1.28); kube-apiserver answers with this dotted spelling.
+ */
+export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 function encodeNonBodyParameter(p: Exclude<SwaggerV2Parameter, { in: 'body' }>): Buffer {
   const f = p.in === 'query' ? QUERY_PARAMETER : PATH_PARAMETER;
