@@ -40,7 +40,7 @@ function getJson(port: number, pki: Pki, client: { cert: string; key: string }):
   });
 }
 
-describe('ensurePki', () => {
+void describe('ensurePki', () => {
   let dir: string;
   let pki: Pki;
   let server: Server;
@@ -55,24 +55,24 @@ describe('ensurePki', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes keys with mode 0600 and certificates readable', async () => {
+  void it('writes keys with mode 0600 and certificates readable', async () => {
     for (const key of ['ca.key', 'server.key', 'admin.key', 'sa.key']) assert.equal((await stat(join(dir, key))).mode & 0o777, 0o600, key);
     assert.equal((await stat(join(dir, 'ca.crt'))).mode & 0o777, 0o644);
     assert.ok(existsSync(join(dir, 'sa.pub')));
   });
 
-  it('serves TLS that a client with the admin cert passes, reading CN and O back', async () => {
+  void it('serves TLS that a client with the admin cert passes, reading CN and O back', async () => {
     const port = (server.address() as AddressInfo).port;
     assert.deepEqual(await getJson(port, pki, pki.admin), { authorized: true, cn: 'admin', o: 'system:masters' });
   });
 
-  it('issues client certs whose groups come back as several O entries', async () => {
+  void it('issues client certs whose groups come back as several O entries', async () => {
     const port = (server.address() as AddressInfo).port;
     const jane = await pki.issueClientCert('jane', ['dev', 'ops']);
     assert.deepEqual(await getJson(port, pki, jane), { authorized: true, cn: 'jane', o: ['dev', 'ops'] });
   });
 
-  it('loads the same material on a second run and re-issues only the serving cert when hosts change', async () => {
+  void it('loads the same material on a second run and re-issues only the serving cert when hosts change', async () => {
     const again = await ensurePki(dir, { hosts: ['10.0.0.5', 'minato.local'] });
     assert.equal(again.ca.cert, pki.ca.cert);
     assert.equal(again.server.cert, pki.server.cert);
@@ -86,7 +86,7 @@ describe('ensurePki', () => {
     assert.match(new X509Certificate(moved.server.cert).subjectAltName ?? '', /IP Address:10\.0\.0\.6/);
   });
 
-  it('re-issues leaf certificates when the CA was replaced', async () => {
+  void it('re-issues leaf certificates when the CA was replaced', async () => {
     const other = await mkdtemp(join(tmpdir(), 'minato-pki-'));
     try {
       const first = await ensurePki(other, { hosts: [] });
@@ -99,7 +99,7 @@ describe('ensurePki', () => {
     }
   });
 
-  it('is accepted by the real kubectl through a rendered kubeconfig', { skip: !existsSync(KUBECTL) && 'kubectl.1.33 not installed' }, async () => {
+  void it('is accepted by the real kubectl through a rendered kubeconfig', { skip: !existsSync(KUBECTL) && 'kubectl.1.33 not installed' }, async () => {
     const port = (server.address() as AddressInfo).port;
     const kubeconfig = join(dir, 'admin.kubeconfig');
     await writeFile(kubeconfig, renderKubeconfig({ server: `https://127.0.0.1:${port}`, caPem: pki.ca.cert, user: { clientCert: pki.admin.cert, clientKey: pki.admin.key } }));

@@ -1,0 +1,114 @@
+import type { ClusterRole, ClusterRoleBinding, PolicyRule } from 'kubernetes-types/rbac/v1.js';
+import type { KubeObject } from '../../api/types.ts';
+import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, SYSTEM_MASTERS } from './user-info.ts';
+
+const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+
+/** Namespaced workload resources, by API group, that `view` reads and `edit` writes (no secrets here). */
+const WORKLOADS: Record<string, string[]> = {
+  '': ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services'],
+  apps: ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'],
+  autoscaling: ['horizontalpodautoscalers'],
+  batch: ['cronjobs', 'jobs'],
+  policy: ['poddisruptionbudgets'],
+  'networking.k8s.io': ['ingresses', 'networkpolicies'],
+  'discovery.k8s.io': ['endpointslices'],
+};
+
+/** Read-only extras `view` sees: status subresources, logs, events, quotas and the namespaces themselves. */
+const VIEW_ONLY: Record<string, string[]> = {
+  '': [
+    'bindings', 'events', 'limitranges', 'namespaces', 'namespaces/status', 'persistentvolumeclaims/status', 'pods/log',
+    'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status', 'services/status',
+  ],
+  apps: ['controllerrevisions', 'daemonsets/status', 'deployments/status', 'replicasets/status', 'statefulsets/status'],
+  autoscaling: ['horizontalpodautoscalers/status'],
+  batch: ['cronjobs/status', 'jobs/status'],
+  policy: ['poddisruptionbudgets/status'],
+  'networking.k8s.io': ['ingresses/status'],
+  'metrics.k8s.io': ['pods', 'nodes'],
+};
+
+const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
+const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+
+function rulesFor(resourcesByGroup: Record<string, string[]>, verbs: string[]): PolicyRule[] {
+  return Object.entries(resourcesByGroup).map(([group, resources]) => ({ apiGroups: [group], resources, verbs }));
+}
+
+function viewRules(): PolicyRule[] {
+  return [...rulesFor(WORKLOADS, READ), ...rulesFor(VIEW_ONLY, READ)];
+}
+
+/** `edit`: everything `view` reads, plus writing workloads and secrets and reaching into pods. */
+function editRules(): PolicyRule[] {
+  return [
+    ...viewRules(),
+    ...rulesFor(WORKLOADS, WRITE),
+    { apiGroups: [''], resources: ['secrets'], verbs: [...READ, ...WRITE] },
+    { apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'services/proxy'], verbs: ['get', 'create'] },
+    { apiGroups: [''], resources: ['pods/eviction', 'serviceaccounts/token'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+  ];
+}
+
+/** `admin`: `edit` plus managing access inside the namespace (Roles, RoleBindings, access reviews). */
+function adminRules(): PolicyRule[] {
+  return [
+    ...editRules(),
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...READ, ...WRITE] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
+  ];
+}
+
+function clusterRole(name: string, rules: PolicyRule[]): ClusterRole & KubeObject {
+  return { apiVersion: RBAC_API_VERSION, kind: 'ClusterRole', metadata: bootstrapMetadata(name), rules };
+}
+
+function bindToGroups(name: string, role: string, groups: string[]): ClusterRoleBinding & KubeObject {
+  return {
+    apiVersion: RBAC_API_VERSION,
+    kind: 'ClusterRoleBinding',
+    metadata: bootstrapMetadata(name),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: groups.map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group })),
+  };
+}
+
+/** Upstream marks defaults so reconciliation at start-up may update them and users can recognise them. */
+function bootstrapMetadata(name: string): { name: string; labels: Record<string, string>; annotations: Record<string, string> } {
+  return {
+    name,
+    labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+    annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+  };
+}
+
+/**
+ * The default ClusterRoles and ClusterRoleBindings the API server creates on first start: cluster-admin
+ * (bound to system:masters), the user-facing admin/edit/view, and the discovery, basic-user and
+ * public-info roles every (or, for public info, any even unauthenticated) client needs.
+ */
+export function bootstrapRbacObjects(): KubeObject[] {
+  return [
+    clusterRole('cluster-admin', [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['*'] },
+    ]),
+    clusterRole('admin', adminRules()),
+    clusterRole('edit', editRules()),
+    clusterRole('view', viewRules()),
+    clusterRole('system:discovery', [{ nonResourceURLs: DISCOVERY_URLS, verbs: ['get'] }]),
+    clusterRole('system:public-info-viewer', [{ nonResourceURLs: PUBLIC_INFO_URLS, verbs: ['get'] }]),
+    clusterRole('system:basic-user', [
+      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
+    ]),
+    bindToGroups('cluster-admin', 'cluster-admin', [SYSTEM_MASTERS]),
+    bindToGroups('system:discovery', 'system:discovery', [ALL_AUTHENTICATED]),
+    bindToGroups('system:basic-user', 'system:basic-user', [ALL_AUTHENTICATED]),
+    bindToGroups('system:public-info-viewer', 'system:public-info-viewer', [ALL_AUTHENTICATED, ALL_UNAUTHENTICATED]),
+  ];
+}
