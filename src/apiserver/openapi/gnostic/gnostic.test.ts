@@ -3,13 +3,22 @@ import { describe, it } from 'node:test';
 import type { SwaggerV2Document } from '../v2-types.ts';
 import { encodeSwaggerV2Protobuf } from './encode-document.ts';
 import { encodeSchema } from './encode-schema.ts';
-import { ANY, DOCUMENT, NAMED, NAMED_SCHEMAS, OPERATION, PATH_ITEM, PATHS, SCHEMA } from './messages.ts';
+import { ANY, DOCUMENT, NAMED, NAMED_SCHEMAS, NON_BODY_PARAMETER, OPERATION, PARAMETER, PARAMETERS_ITEM, PATH_ITEM, PATHS, QUERY_PARAMETER, SCHEMA } from './messages.ts';
 import { messageOf, messagesOf, numberOf, readFields, stringOf, stringsOf } from './wire-reader.ts';
 import { encodeVarint, message, messageField, oneofBoolField, stringField } from './wire-writer.ts';
 
+/** Follows singular message fields down a path of field numbers; fails the test when one is absent. */
+function dig(buf: Buffer, ...fieldNumbers: number[]): Buffer {
+  return fieldNumbers.reduce((current, n) => {
+    const next = messageOf(current, n);
+    assert.ok(next, `field ${n} present`);
+    return next;
+  }, buf);
+}
+
 /** Decodes repeated NamedX pairs into [name, value-bytes] entries. */
 function named(entries: Buffer[]): Array<[string, Buffer]> {
-  return entries.map((e) => [stringOf(e, NAMED.name), messageOf(e, NAMED.value) ?? Buffer.alloc(0)]);
+  return entries.map((e) => [stringOf(e, NAMED.name), dig(e, NAMED.value)]);
 }
 
 function extensions(buf: Buffer, fieldNumber: number): Record<string, unknown> {
@@ -55,20 +64,17 @@ describe('encodeSchema', () => {
       'x-kubernetes-group-version-kind': [{ group: '', kind: 'Thing', version: 'v1' }],
     });
     assert.equal(stringOf(buf, SCHEMA.description), 'A thing.');
-    assert.deepEqual(stringsOf(messageOf(buf, SCHEMA.type) ?? Buffer.alloc(0), 1), ['object']);
+    assert.deepEqual(stringsOf(dig(buf, SCHEMA.type), 1), ['object']);
     assert.deepEqual(stringsOf(buf, SCHEMA.required), ['name']);
     assert.equal(numberOf(buf, SCHEMA.minimum), 0.5);
-    const props = named(messagesOf(messageOf(buf, SCHEMA.properties) ?? Buffer.alloc(0), NAMED_SCHEMAS.additionalProperties));
+    const props = named(messagesOf(dig(buf, SCHEMA.properties), NAMED_SCHEMAS.additionalProperties));
     assert.deepEqual(props.map(([n]) => n), ['name', 'ports']);
-    const [, name] = props[0] ?? [];
-    assert.equal(numberOf(name ?? Buffer.alloc(0), SCHEMA.maxLength), 63);
-    const [, ports] = props[1] ?? [];
-    const item = messageOf(messageOf(ports ?? Buffer.alloc(0), SCHEMA.items) ?? Buffer.alloc(0), 1);
-    assert.equal(stringOf(item ?? Buffer.alloc(0), SCHEMA.ref), '#/definitions/P');
-    assert.deepEqual(extensions(ports ?? Buffer.alloc(0), SCHEMA.vendorExtension), { 'x-kubernetes-list-type': 'map' });
+    const [[, name], [, ports]] = props as [[string, Buffer], [string, Buffer]];
+    assert.equal(numberOf(name, SCHEMA.maxLength), 63);
+    assert.equal(stringOf(dig(ports, SCHEMA.items, 1), SCHEMA.ref), '#/definitions/P');
+    assert.deepEqual(extensions(ports, SCHEMA.vendorExtension), { 'x-kubernetes-list-type': 'map' });
     assert.deepEqual(extensions(buf, SCHEMA.vendorExtension), { 'x-kubernetes-group-version-kind': [{ group: '', kind: 'Thing', version: 'v1' }] });
-    const additional = messageOf(buf, SCHEMA.additionalProperties);
-    assert.deepEqual(additional && readFields(additional), [{ fieldNumber: 2, wireType: 0, value: 0 }]);
+    assert.deepEqual(readFields(dig(buf, SCHEMA.additionalProperties)), [{ fieldNumber: 2, wireType: 0, value: 0 }]);
   });
 });
 
@@ -93,21 +99,21 @@ describe('encodeSwaggerV2Protobuf', () => {
 
   it('writes the header, definitions and paths', () => {
     assert.equal(stringOf(buf, DOCUMENT.swagger), '2.0');
-    const defs = named(messagesOf(messageOf(buf, DOCUMENT.definitions) ?? Buffer.alloc(0), NAMED_SCHEMAS.additionalProperties));
+    const defs = named(messagesOf(dig(buf, DOCUMENT.definitions), NAMED_SCHEMAS.additionalProperties));
     assert.deepEqual(defs.map(([n]) => n), ['io.k8s.api.core.v1.Pod']);
-    const paths = named(messagesOf(messageOf(buf, DOCUMENT.paths) ?? Buffer.alloc(0), PATHS.path));
+    const paths = named(messagesOf(dig(buf, DOCUMENT.paths), PATHS.path));
     assert.deepEqual(paths.map(([n]) => n), ['/api/v1/namespaces/{namespace}/pods/{name}']);
-    const patch = messageOf(paths[0]?.[1] ?? Buffer.alloc(0), PATH_ITEM.patch) ?? Buffer.alloc(0);
+    const patch = dig(paths[0]?.[1] ?? Buffer.alloc(0), PATH_ITEM.patch);
     assert.deepEqual(stringsOf(patch, OPERATION.consumes), ['application/strategic-merge-patch+json']);
     assert.deepEqual(extensions(patch, OPERATION.vendorExtension), { 'x-kubernetes-group-version-kind': { group: '', kind: 'Pod', version: 'v1' } });
   });
 
   it('nests a query parameter as ParametersItem → Parameter → NonBodyParameter → QueryParameterSubSchema', () => {
-    const paths = named(messagesOf(messageOf(buf, DOCUMENT.paths) ?? Buffer.alloc(0), PATHS.path));
-    const patch = messageOf(paths[0]?.[1] ?? Buffer.alloc(0), PATH_ITEM.patch) ?? Buffer.alloc(0);
+    const paths = named(messagesOf(dig(buf, DOCUMENT.paths), PATHS.path));
+    const patch = dig(paths[0]?.[1] ?? Buffer.alloc(0), PATH_ITEM.patch);
     const [item] = messagesOf(patch, OPERATION.parameters);
-    const query = messageOf(messageOf(messageOf(item ?? Buffer.alloc(0), 1) ?? Buffer.alloc(0), 2) ?? Buffer.alloc(0), 3);
-    assert.equal(stringOf(query ?? Buffer.alloc(0), 4), 'fieldValidation');
-    assert.equal(stringOf(query ?? Buffer.alloc(0), 2), 'query');
+    const query = dig(item ?? Buffer.alloc(0), PARAMETERS_ITEM.parameter, PARAMETER.nonBodyParameter, NON_BODY_PARAMETER.queryParameterSubSchema);
+    assert.equal(stringOf(query, QUERY_PARAMETER.name), 'fieldValidation');
+    assert.equal(stringOf(query, QUERY_PARAMETER.in), 'query');
   });
 });
