@@ -52,7 +52,8 @@ function eventCells(e: CoreEvent, now: Date): unknown[] {
     // Singleton events of the new API carry no count.
     count = 1;
   }
-  const involved = e.involvedObject;
+  // involvedObject is required by validation, but a table must not fail on one malformed row.
+  const involved = e.involvedObject ?? {};
   const kind = (involved.kind ?? '').toLowerCase();
   const target = involved.name ? `${kind}/${involved.name}` : kind;
   return [lastSeen, e.type ?? '', e.reason ?? '', target, involved.fieldPath ?? '', eventSource(e), (e.message ?? '').trim(), firstSeen, count, nameOf(e)];
