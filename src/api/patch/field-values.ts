@@ -81,7 +81,8 @@ export function listItemElement(item: unknown, index: number, listSchema: JsonSc
  * paths that do not exist are ignored.
  */
 export function removePaths(obj: JsonObject, paths: FieldSet, schema: JsonSchema | undefined, schemas: SchemaSet): void {
-  const sorted = [...paths].map(pathElements).sort((a, b) => b.length - a.length);
+  // Parents first: once a list item loses its key fields it could no longer be found.
+  const sorted = [...paths].map(pathElements).sort((a, b) => a.length - b.length);
   for (const elements of sorted) removePath(obj, elements, resolveSchema(schema, schemas), schemas);
 }
 
