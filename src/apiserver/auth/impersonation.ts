@@ -60,10 +60,19 @@ function readHeaders(req: IncomingMessage): ImpersonationHeaders {
   const extra: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers)) {
     if (!name.startsWith(EXTRA_PREFIX) || !values) continue;
-    const key = decodeURIComponent(name.slice(EXTRA_PREFIX.length));
+    const key = unescapeExtraKey(name.slice(EXTRA_PREFIX.length));
     extra[key] = [...(extra[key] ?? []), ...values];
   }
   return { username: headers[USER_HEADER]?.[0], groups: headers[GROUP_HEADER] ?? [], uid: headers[UID_HEADER]?.[0], extra };
+}
+
+/** Extra keys travel percent-encoded (header names cannot hold `/` reliably); a malformed escape stays literal. */
+function unescapeExtraKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 /** One authorization check per impersonated identity part, in upstream's order. */
