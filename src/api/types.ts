@@ -1,10 +1,13 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 
+/** ObjectMeta as the server writes it (kubernetes-types marks server-set fields readonly). */
+export type MutableObjectMeta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
+
 /** Any Kubernetes object as it travels on the wire and sits in the store (plain JSON). */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: ObjectMeta;
+  metadata?: MutableObjectMeta;
   [field: string]: unknown;
 }
 

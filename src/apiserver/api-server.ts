@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
+import type { ResourceDefinition } from '../api/resource-definition.ts';
+import { loadBuiltinDefinitions } from '../api/schema/builtin-schemas.ts';
+import { createSchemaSet } from '../api/schema/schema-set.ts';
+import { apiVersionOf, type KubeObject } from '../api/types.ts';
+import { openStore } from '../storage/open-store.ts';
+import type { Store } from '../storage/types.ts';
+import { createSerializer, type ApiContext } from './api-context.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { renderKubeconfig } from './auth/kubeconfig.ts';
+import { ensurePki, type Pki } from './auth/pki.ts';
+import { createRbacAuthorizer } from './auth/rbac-authorizer.ts';
+import { createServiceAccountTokens } from './auth/service-account-tokens.ts';
+import { bootstrapObjects } from './bootstrap.ts';
+import { establishCrds } from './crd-controller.ts';
+import { buildCatalogState, customSchemaOf, printerOf, scalePathsOf, type CatalogState } from './registry/catalog-state.ts';
+import { ObjectStore } from './registry/object-store.ts';
+import { createRequestHandler } from './request-handler.ts';
+import { createOpenApiCache } from './openapi/openapi-cache.ts';
+import { createObject } from './handlers/object-writes.ts';
+import { isStatusError } from './status-error.ts';
+import { storeRbacSource } from './auth/store-rbac-source.ts';
+import type { ServiceNetworkConfig } from './lifecycle/service-allocator.ts';
+
+export interface ApiServerConfig {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** `sqlite://…` (default `sqlite://state.db` in dataDir), `etcd://host:port`, `memory://`. */
+  storeUrl?: string;
+  services?: Partial<ServiceNetworkConfig>;
+  bookmarkIntervalMs?: number;
+  now?: () => Date;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunningApiServer {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  pki: Pki;
+  ctx: ApiContext;
+  close(): Promise<void>;
+}
+
+const CRD_PLURAL = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
+
+/** Starts a Kubernetes-compatible API server over HTTPS on loopback and writes `admin.kubeconfig`. */
+export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiServer> {
+  const host = cfg.host ?? '127.0.0.1';
+  const log = cfg.log ?? (() => undefined);
+  await mkdir(cfg.dataDir, { recursive: true });
+  const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [host] });
+  const store: Store = await openStore(cfg.storeUrl ?? '', { dataDir: cfg.dataDir });
+  const objects = new ObjectStore(store);
+  const builtinSchemas = createSchemaSet(await loadBuiltinDefinitions());
+  let state: CatalogState = buildCatalogState(builtinSchemas, []);
+  const shutdown = new AbortController();
+  const services: ServiceNetworkConfig = { serviceCidr: cfg.services?.serviceCidr ?? '10.96.0.0/16', nodePortRange: cfg.services?.nodePortRange ?? { min: 30000, max: 32767 } };
+
+  const refreshCatalog = async () => {
+    const crdResource = state.catalog.find(CRD_PLURAL.group, CRD_PLURAL.version, CRD_PLURAL.plural) as ResourceDefinition;
+    const crds = (await objects.list(crdResource, {})).items as unknown as CustomResourceDefinition[];
+    state = buildCatalogState(builtinSchemas, crds);
+    openapi.invalidate();
+  };
+  let refreshing = Promise.resolve();
+  const ctx: ApiContext = {
+    catalog: () => state.catalog,
+    schemas: () => state.schemas,
+    customSchema: (r) => customSchemaOf(state, r),
+    scalePaths: (r) => scalePathsOf(state, r),
+    objects,
+    now: cfg.now ?? (() => new Date()),
+    services,
+    serialize: createSerializer(),
+    afterWrite(r) {
+      if (r.group === CRD_PLURAL.group && r.plural === CRD_PLURAL.plural) {
+        refreshing = refreshing.then(() => establishCrds(ctx)).then(refreshCatalog).catch((err: unknown) => log('crd refresh failed', { err: String(err) }));
+      }
+    },
+  };
+  const openapi = createOpenApiCache(() => state);
+
+  const saTokens = createServiceAccountTokens({ privateKeyPem: pki.serviceAccount.privateKey, publicKeyPem: pki.serviceAccount.publicKey, issuer: 'https://kubernetes.default.svc.cluster.local', now: ctx.now });
+  const authenticator = createAuthenticator({ staticTokens: new Map(), serviceAccountTokens: saTokens });
+  const authorizer = createRbacAuthorizer(storeRbacSource(ctx));
+
+  const server: Server = createServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0;
+  let ready = false;
+  const handler = createRequestHandler({
+    ctx,
+    state: () => state,
+    printer: (r) => printerOf(state, r),
+    authenticator,
+    authorizer,
+    saTokens,
+    openapi,
+    ready: () => ready,
+    serverAddress: () => `${host}:${(server.address() as AddressInfo).port}`,
+    signal: shutdown.signal,
+    bookmarkIntervalMs: cfg.bookmarkIntervalMs ?? 60_000,
+    log,
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  await refreshCatalog();
+  await bootstrap(ctx, { serviceCidr: services.serviceCidr, apiPort: port, apiAddress: host });
+  ready = true;
+
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = join(cfg.dataDir, 'admin.kubeconfig');
+  await writeFile(kubeconfigPath, renderKubeconfig({ server: url, caPem: pki.ca.cert, user: { clientCert: pki.admin.cert, clientKey: pki.admin.key } }), { mode: 0o600 });
+  log('api server ready', { url, kubeconfig: kubeconfigPath });
+
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    pki,
+    ctx,
+    async close() {
+      shutdown.abort();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await refreshing;
+      await store.close();
+    },
+  };
+}
+
+/** Creates the bootstrap objects that are missing (a restart finds them in place). */
+async function bootstrap(ctx: ApiContext, cfg: { serviceCidr: string; apiPort: number; apiAddress: string }): Promise<void> {
+  for (const obj of bootstrapObjects(cfg)) {
+    const [group, version] = obj.apiVersion?.includes('/') ? (obj.apiVersion.split('/') as [string, string]) : ['', obj.apiVersion ?? 'v1'];
+    const r = ctx.catalog().findKind(group, version, obj.kind ?? '');
+    if (!r) continue;
+    if (await ctx.objects.tryGet(r, obj.metadata?.namespace, obj.metadata?.name ?? '')) continue;
+    try {
+      await createObject(ctx, r, obj.metadata?.namespace, structuredClone(obj) as KubeObject, { dryRun: false, fieldManager: 'minato-bootstrap', fieldValidation: 'Ignore', force: false, warnings: [] });
+    } catch (err) {
+      if (!(isStatusError(err) && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+  void apiVersionOf;
+}

@@ -1,0 +1,22 @@
+import type { KubeObject } from '../api/types.ts';
+import { bootstrapRbacObjects } from './auth/bootstrap-policy.ts';
+import { firstServiceIp } from './lifecycle/service-allocator.ts';
+
+/** Objects every cluster starts with: system namespaces, the `kubernetes` Service and default RBAC. */
+export function bootstrapObjects(cfg: { serviceCidr: string; apiPort: number; apiAddress: string }): KubeObject[] {
+  const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } }));
+  const serviceAccounts = ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((namespace) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } }));
+  const kubernetesService = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { clusterIP: firstServiceIp(cfg.serviceCidr), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: cfg.apiPort }], sessionAffinity: 'None', type: 'ClusterIP' },
+  };
+  const endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: cfg.apiAddress }], ports: [{ name: 'https', port: cfg.apiPort, protocol: 'TCP' }] }],
+  };
+  return [...namespaces, ...serviceAccounts, kubernetesService, endpoints, ...bootstrapRbacObjects()];
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { startApiServer } from '../apiserver/api-server.ts';
+
+interface ServerFlags {
+  dataDir: string;
+  port: string;
+  store?: string;
+  disableAgent?: boolean;
+  serviceCidr: string;
+}
+
+/** `minato server`: a Kubernetes control plane in the foreground, until SIGINT/SIGTERM. */
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('Run a Kubernetes-compatible control plane (API server and store) on 127.0.0.1')
+    .option('--data-dir <dir>', 'where state, certificates and admin.kubeconfig live', '.minato/server')
+    .option('--port <n>', 'HTTPS port (0 picks a free one)', '6443')
+    .option('--store <url>', 'sqlite://FILE (default, inside the data dir) or etcd://HOST:PORT')
+    .option('--service-cidr <cidr>', 'range for Service ClusterIPs', '10.96.0.0/16')
+    .option('--disable-agent', 'do not run the node agent in this process')
+    .action(async (flags: ServerFlags) => {
+      const dataDir = resolve(flags.dataDir);
+      const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
+      const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, log });
+      process.stdout.write(`Minato API server is ready at ${server.url}\n`);
+      process.stdout.write(`  kubeconfig: ${server.kubeconfigPath}\n`);
+      process.stdout.write(`  try:        kubectl --kubeconfig ${server.kubeconfigPath} get namespaces\n`);
+      if (!flags.disableAgent) process.stdout.write('  note:       the node agent is not built yet; pods stay Pending (run with --disable-agent to silence this)\n');
+      const stop = async (signal: string) => {
+        log('shutting down', { signal });
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+}
