@@ -77,7 +77,7 @@ async function checkSurvivors(url: string, dataDir: string, acks: Ack[]): Promis
 void test('sqlite: every acknowledged write survives SIGKILL', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'minato-crash-'));
   try {
-    const acks = await writeUntilKilled('sqlite://state.db', dataDir, 300);
+    const acks = await writeUntilKilled('sqlite://state.db', dataDir, 150);
     await checkSurvivors('sqlite://state.db', dataDir, acks);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -88,7 +88,7 @@ void test('etcd: every acknowledged write survives SIGKILL of the writer', async
   const etcd = await startEtcd();
   try {
     const url = `etcd://${new URL(etcd.url).host}/crash-test`;
-    const acks = await writeUntilKilled(url, tmpdir(), 300);
+    const acks = await writeUntilKilled(url, tmpdir(), 150);
     await checkSurvivors(url, tmpdir(), acks);
   } finally {
     await etcd.stop();

@@ -60,7 +60,7 @@ export function openLogDatabase(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL fsyncs the WAL at every commit, so a resolved write survives SIGKILL *and* power loss
-  // (NORMAL only survives process crashes). Group commit pays that fsync (~0.3 ms here) once per
+  // (NORMAL only survives process crashes). Group commit pays that fsync (3-5 ms on our dev VM) once per
   // batch of writes, not once per write, so throughput does not suffer under load.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
