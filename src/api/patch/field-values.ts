@@ -60,6 +60,13 @@ function walkList(list: unknown[], schema: JsonSchema | undefined, path: string[
 }
 
 /**
+ * Defaults for list-map key fields that upstream declares in OpenAPI (`protocol: TCP` on
+ * container/service/endpoint ports); used only when the schema itself carries no `default`,
+ * so a defaulted live item and an applied item without the field still name the same element.
+ */
+const keyFieldDefaults: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+/**
  * The element naming one list item: `k:{…}` by the list-map keys (schema defaults fill missing
  * key fields, as for `protocol: TCP`), `v:<json>` for sets, `i:<index>` when neither applies.
  */
@@ -70,7 +77,7 @@ export function listItemElement(item: unknown, index: number, listSchema: JsonSc
   const elementSchema = itemSchema(listSchema, schemas);
   const key: Record<string, unknown> = {};
   for (const name of kind.keys) {
-    const value = item[name] ?? fieldSchema(elementSchema, name, schemas)?.default;
+    const value = item[name] ?? fieldSchema(elementSchema, name, schemas)?.default ?? keyFieldDefaults[name];
     if (value !== undefined) key[name] = value;
   }
   return Object.keys(key).length > 0 ? keyElement(key) : `i:${index}`;
