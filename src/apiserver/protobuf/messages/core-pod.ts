@@ -193,6 +193,7 @@ export const podStatus = message('core/v1 PodStatus', {
   6: str('podIP'),
   7: ptr(time('startTime')),
   9: str('qosClass'),
+  14: str('resize'),
 });
 
 export const pod = message('core/v1 Pod', {
