@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createAuthenticator } from './authenticator.ts';
+import { createAuthenticator, type Authenticator } from './authenticator.ts';
+import { ensurePki, type Pki } from './pki.ts';
+import type { UserInfo } from './user-info.ts';
 import type { ServiceAccountTokens } from './service-account-tokens.ts';
 
 /** A token verifier that knows one token, so these tests stay about the authenticator's own logic. */
@@ -56,5 +63,40 @@ void describe('createAuthenticator', () => {
     });
     assert.equal(await strict.authenticate(fakeRequest({ authorization: 'Bearer sa-token' })), undefined);
     assert.deepEqual(checked, ['team/builder/u1']);
+  });
+});
+
+/** Serves one TLS request the way the API server's listener is set up and returns who it authenticated as. */
+async function whoOverTls(authn: Authenticator, pki: Pki, client?: { cert: string; key: string }): Promise<UserInfo | undefined> {
+  let seen: Promise<UserInfo | undefined> = Promise.resolve(undefined);
+  const server = createServer({ cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    seen = authn.authenticate(req);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, ca: pki.ca.cert, agent: false, ...client }, (res) => res.resume().on('end', resolve));
+      req.on('error', reject).end();
+    });
+    return await seen;
+  } finally {
+    server.close();
+  }
+}
+
+void describe('createAuthenticator over real TLS', () => {
+  void it('reads admin and multi-group certificates, anonymous without one, and refuses a foreign CA', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'minato-authn-'));
+    try {
+      const [pki, foreign] = await Promise.all([ensurePki(join(dir, 'a'), { hosts: [] }), ensurePki(join(dir, 'b'), { hosts: [] })]);
+      const authn = createAuthenticator({ staticTokens: new Map(), serviceAccountTokens: saTokens });
+      assert.deepEqual(await whoOverTls(authn, pki, pki.admin), { username: 'admin', groups: ['system:masters', 'system:authenticated'] });
+      assert.deepEqual(await whoOverTls(authn, pki, await pki.issueClientCert('jane', ['dev', 'ops'])), { username: 'jane', groups: ['dev', 'ops', 'system:authenticated'] });
+      assert.deepEqual(await whoOverTls(authn, pki), { username: 'system:anonymous', groups: ['system:unauthenticated'] });
+      assert.equal(await whoOverTls(authn, pki, foreign.admin), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
