@@ -270,7 +270,7 @@ const cases: Record<string, Case> = {
   },
   'debug node (creates a pod)': {
     args: () => ['debug', 'node/node1', '--image=busybox', '--profile=legacy'],
-    write: (w) => w.path === `${ns}/pods`,
+    write: (w) => w.path === `${ns}/pods` && (w.error !== undefined || (w.object?.metadata?.name ?? '').startsWith('node-debugger-')),
     expect: (o) => {
       const spec = o.spec as Record<string, unknown>;
       assert.match(o.metadata?.name ?? '', /^node-debugger-node1-/);
@@ -279,6 +279,17 @@ const cases: Record<string, Case> = {
       assert.deepEqual(spec.volumes, [{ name: 'host-root', hostPath: { path: '/' } }]);
       assert.deepEqual(spec.tolerations, [{ operator: 'Exists' }]);
     },
+  },
+  'debug --copy-to (copies a pod)': {
+    args: () => ['debug', 'web-0', '--copy-to=web-0-debug', '--set-image=c=nginx:2', '--same-node', '--profile=general'],
+    write: to(`${ns}/pods`, 'web-0-debug'),
+    expect: (o) => assert.deepEqual(o, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0-debug', namespace: 'default', labels: { app: 'web' } },
+      spec: {
+        nodeName: 'node1', containers: [{ name: 'c', image: 'nginx:2', ports: [{ containerPort: 80, protocol: 'TCP' }] }],
+        tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+      },
+    }),
   },
   'certificate approve (PUT /approval)': {
     args: () => ['certificate', 'approve', 'csr1'],

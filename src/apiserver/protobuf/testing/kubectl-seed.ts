@@ -2,6 +2,15 @@
 import type { KubeObject } from '../../../api/types.ts';
 
 export const seedObjects: Record<string, KubeObject> = {
+  '/api/v1/namespaces/default/pods/web-0': {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'web-0', namespace: 'default', uid: 'pod-uid', resourceVersion: '3', labels: { app: 'web' } },
+    spec: {
+      nodeName: 'node1', containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, protocol: 'TCP' }] }],
+      tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+    },
+    status: { phase: 'Running', podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }] },
+  },
   '/api/v1/nodes/node1': { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1', uid: 'node-uid' }, spec: {} },
   '/apis/apps/v1/namespaces/default/deployments/web-src': {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web-src', namespace: 'default', uid: 'deploy-uid' },
