@@ -167,7 +167,8 @@ export function decodeMessage(def: MessageDef, buf: Uint8Array, path: string): R
     if (field.map) {
       const [key, value] = decodeMapEntry(field, wire, at);
       const map = (out[field.json] ??= {}) as Record<string, unknown>;
-      map[key] = value;
+      // defineProperty, not assignment: a wire key such as "__proto__" must stay plain data.
+      Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
     } else if (field.repeated) {
       const list = (out[field.json] ??= []) as unknown[];
       list.push(...decodeRepeated(field, wire, `${at}[${list.length}]`));

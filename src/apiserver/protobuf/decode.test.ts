@@ -40,6 +40,14 @@ describe('decodeProtobufObject', () => {
     assert.equal(obj.immutable, false);
   });
 
+  it('keeps a "__proto__" map key as plain data', () => {
+    const label = bytesField(11, cat(stringField(1, '__proto__'), stringField(2, 'x')));
+    const obj = decodeProtobufObject(envelope('v1', 'ConfigMap', bytesField(1, cat(stringField(1, 'c'), label))));
+    const labels = obj.metadata?.labels ?? {};
+    assert.equal(Object.getPrototypeOf(labels), Object.prototype);
+    assert.deepEqual(Object.entries(labels), [['__proto__', 'x']]);
+  });
+
   it('decodes negative varints, packed repeated ints, times, quantities and int-or-strings', () => {
     const podSecurity = cat(varintField(2, -5), bytesField(4, Buffer.from([1, 2, 0x80, 0x01])));
     const quantity = bytesField(1, cat(stringField(1, 'cpu'), bytesField(2, stringField(1, '500m'))));
