@@ -33,7 +33,27 @@ function podQosClass(pod: KubeObject): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/**
+ * Jobs without `manualSelector` get a selector on their own uid, so two Jobs never adopt each
+ * other's pods (upstream job strategy); the pod template carries the matching labels.
+ */
+function generateJobSelector(job: KubeObject): void {
+  const spec = (job.spec ??= {}) as Rec;
+  if (spec.manualSelector === true) return;
+  const uid = job.metadata?.uid ?? '';
+  const name = job.metadata?.name ?? '';
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = (spec.template ??= {}) as { metadata?: { labels?: Record<string, string> } };
+  const meta = (template.metadata ??= {});
+  meta.labels = { ...meta.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+}
+
 const STRATEGIES: Record<string, KindStrategy> = {
+  'batch/Job': {
+    prepareForCreate(obj) {
+      generateJobSelector(obj);
+    },
+  },
   '/Pod': {
     prepareForCreate(obj) {
       obj.status = { phase: 'Pending', qosClass: podQosClass(obj) };
