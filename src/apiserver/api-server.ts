@@ -8,7 +8,7 @@ import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1
 import type { ResourceDefinition } from '../api/resource-definition.ts';
 import { loadBuiltinDefinitions } from '../api/schema/builtin-schemas.ts';
 import { createSchemaSet } from '../api/schema/schema-set.ts';
-import { apiVersionOf, type KubeObject } from '../api/types.ts';
+import type { KubeObject } from '../api/types.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/types.ts';
 import { createSerializer, type ApiContext } from './api-context.ts';
@@ -37,6 +37,10 @@ export interface ApiServerConfig {
   storeUrl?: string;
   services?: Partial<ServiceNetworkConfig>;
   bookmarkIntervalMs?: number;
+  /** How often to compact the store's history (default 5 minutes, as kube-apiserver). */
+  compactionIntervalMs?: number;
+  /** Revisions of history kept for watches to resume from (default 1000). */
+  compactionRetain?: number;
   now?: () => Date;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -122,6 +126,9 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   await bootstrap(ctx, { serviceCidr: services.serviceCidr, apiPort: port, apiAddress: host });
   ready = true;
 
+  const compaction = setInterval(() => void compactHistory(store, cfg.compactionRetain ?? 1000).catch((err: unknown) => log('compaction failed', { err: String(err) })), cfg.compactionIntervalMs ?? 300_000);
+  compaction.unref();
+
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(cfg.dataDir, 'admin.kubeconfig');
   await writeFile(kubeconfigPath, renderKubeconfig({ server: url, caPem: pki.ca.cert, user: { clientCert: pki.admin.cert, clientKey: pki.admin.key } }), { mode: 0o600 });
@@ -134,6 +141,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     pki,
     ctx,
     async close() {
+      clearInterval(compaction);
       shutdown.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -141,6 +149,12 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       await store.close();
     },
   };
+}
+
+/** Drops history older than the newest `retain` revisions, so resumed watches older than that get 410. */
+async function compactHistory(store: Store, retain: number): Promise<void> {
+  const target = (await store.currentRevision()) - retain;
+  if (target > (await store.compactedRevision())) await store.compact(target);
 }
 
 /** Creates the bootstrap objects that are missing (a restart finds them in place). */
@@ -156,5 +170,4 @@ async function bootstrap(ctx: ApiContext, cfg: { serviceCidr: string; apiPort: n
       if (!(isStatusError(err) && err.reason === 'AlreadyExists')) throw err;
     }
   }
-  void apiVersionOf;
 }

@@ -59,7 +59,9 @@ function decodeProtobuf(body: Buffer): unknown {
   try {
     return decodeProtobufObject(body);
   } catch (err) {
-    if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
+    if (err instanceof ProtobufDecodeError) {
+      throw err.failure === 'unsupported' ? new StatusError(415, 'UnsupportedMediaType', err.message) : badRequest(err.message);
+    }
     throw err;
   }
 }
