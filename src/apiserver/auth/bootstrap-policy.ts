@@ -42,10 +42,9 @@ function viewRules(): PolicyRule[] {
   return [...rulesFor(WORKLOADS, READ), ...rulesFor(VIEW_ONLY, READ)];
 }
 
-/** `edit`: everything `view` reads, plus writing workloads and secrets and reaching into pods. */
-function editRules(): PolicyRule[] {
+/** What `edit` adds to `view`: writing workloads and secrets, and reaching into pods. */
+function editOnlyRules(): PolicyRule[] {
   return [
-    ...viewRules(),
     ...rulesFor(WORKLOADS, WRITE),
     { apiGroups: [''], resources: ['secrets'], verbs: [...READ, ...WRITE] },
     { apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'services/proxy'], verbs: ['get', 'create'] },
@@ -54,17 +53,41 @@ function editRules(): PolicyRule[] {
   ];
 }
 
-/** `admin`: `edit` plus managing access inside the namespace (Roles, RoleBindings, access reviews). */
-function adminRules(): PolicyRule[] {
+/** What `admin` adds to `edit`: managing access inside the namespace (Roles, RoleBindings, access reviews). */
+function adminOnlyRules(): PolicyRule[] {
   return [
-    ...editRules(),
     { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: [...READ, ...WRITE] },
     { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
   ];
 }
 
-function clusterRole(name: string, rules: PolicyRule[]): ClusterRole & KubeObject {
-  return { apiVersion: RBAC_API_VERSION, kind: 'ClusterRole', metadata: bootstrapMetadata(name), rules };
+const AGGREGATE_LABEL = (role: string) => `rbac.authorization.k8s.io/aggregate-to-${role}`;
+
+/**
+ * admin/edit/view the upstream way: each aggregates the ClusterRoles labelled `aggregate-to-<role>` (so a
+ * CRD's role can extend them), `view` feeds `edit` and `edit` feeds `admin`, and their stored rules start
+ * out already aggregated. The `system:aggregate-to-*` roles hold the pieces.
+ */
+function userFacingRoles(): (ClusterRole & KubeObject)[] {
+  const aggregating = (name: string, rules: PolicyRule[], feeds?: string): ClusterRole & KubeObject => {
+    const role = clusterRole(name, rules, feeds ? { [AGGREGATE_LABEL(feeds)]: 'true' } : {});
+    role.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [AGGREGATE_LABEL(name)]: 'true' } }] };
+    return role;
+  };
+  return [
+    aggregating('admin', [...viewRules(), ...editOnlyRules(), ...adminOnlyRules()]),
+    aggregating('edit', [...viewRules(), ...editOnlyRules()], 'admin'),
+    aggregating('view', viewRules(), 'edit'),
+    clusterRole('system:aggregate-to-admin', adminOnlyRules(), { [AGGREGATE_LABEL('admin')]: 'true' }),
+    clusterRole('system:aggregate-to-edit', editOnlyRules(), { [AGGREGATE_LABEL('edit')]: 'true' }),
+    clusterRole('system:aggregate-to-view', viewRules(), { [AGGREGATE_LABEL('view')]: 'true' }),
+  ];
+}
+
+function clusterRole(name: string, rules: PolicyRule[], extraLabels: Record<string, string> = {}): ClusterRole & KubeObject {
+  const metadata = bootstrapMetadata(name);
+  Object.assign(metadata.labels, extraLabels);
+  return { apiVersion: RBAC_API_VERSION, kind: 'ClusterRole', metadata, rules };
 }
 
 function bindToGroups(name: string, role: string, groups: string[]): ClusterRoleBinding & KubeObject {
@@ -88,7 +111,7 @@ function bootstrapMetadata(name: string): { name: string; labels: Record<string,
 
 /**
  * The default ClusterRoles and ClusterRoleBindings the API server creates on first start: cluster-admin
- * (bound to system:masters), the user-facing admin/edit/view, and the discovery, basic-user and
+ * (bound to system:masters), the user-facing admin/edit/view (aggregated, as upstream), and the discovery, basic-user and
  * public-info roles every (or, for public info, any even unauthenticated) client needs.
  */
 export function bootstrapRbacObjects(): KubeObject[] {
@@ -97,9 +120,7 @@ export function bootstrapRbacObjects(): KubeObject[] {
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
       { nonResourceURLs: ['*'], verbs: ['*'] },
     ]),
-    clusterRole('admin', adminRules()),
-    clusterRole('edit', editRules()),
-    clusterRole('view', viewRules()),
+    ...userFacingRoles(),
     clusterRole('system:discovery', [{ nonResourceURLs: DISCOVERY_URLS, verbs: ['get'] }]),
     clusterRole('system:public-info-viewer', [{ nonResourceURLs: PUBLIC_INFO_URLS, verbs: ['get'] }]),
     clusterRole('system:basic-user', [

@@ -37,6 +37,7 @@ const roleBinding = (ns: string, name: string, kind: 'Role' | 'ClusterRole', rol
   subjects,
 });
 
+const READ = ['get', 'list', 'watch'];
 const jane: UserInfo = { username: 'jane', groups: ['dev', 'system:authenticated'] };
 const resource = (u: UserInfo, verb: string, res: string, extra: Partial<Attributes> = {}): Attributes => ({ user: u, verb, resourceRequest: true, apiGroup: '', resource: res, ...extra });
 const path = (u: UserInfo, verb: string, p: string): Attributes => ({ user: u, verb, resourceRequest: false, path: p });
@@ -160,7 +161,10 @@ void describe('bootstrap policy through the authorizer', () => {
   const objects = bootstrapRbacObjects();
   const authz = createRbacAuthorizer(
     source({
-      clusterRoles: objects.filter((o) => o.kind === 'ClusterRole') as unknown as ClusterRole[],
+      clusterRoles: [
+        ...(objects.filter((o) => o.kind === 'ClusterRole') as unknown as ClusterRole[]),
+        clusterRole('crontabs-view', [{ apiGroups: ['stable.example.com'], resources: ['crontabs'], verbs: READ }], { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }),
+      ],
       clusterRoleBindings: objects.filter((o) => o.kind === 'ClusterRoleBinding') as unknown as ClusterRoleBinding[],
       roleBindings: [
         roleBinding('team', 'viewers', 'ClusterRole', 'view', [user('viewer')]),
@@ -188,6 +192,8 @@ void describe('bootstrap policy through the authorizer', () => {
     ['edit cannot grant roles', resource(authed('editor'), 'create', 'rolebindings', { apiGroup: 'rbac.authorization.k8s.io', namespace: 'team' }), false],
     ['admin grants roles', resource(authed('owner'), 'create', 'rolebindings', { apiGroup: 'rbac.authorization.k8s.io', namespace: 'team' }), true],
     ['admin is namespaced', resource(authed('owner'), 'create', 'pods', { namespace: 'other' }), false],
+    ['a role labelled aggregate-to-view extends view', resource(authed('viewer'), 'list', 'crontabs', { apiGroup: 'stable.example.com', namespace: 'team' }), true],
+    ['... and through view, edit and admin', resource(authed('owner'), 'watch', 'crontabs', { apiGroup: 'stable.example.com', namespace: 'team' }), true],
     ['system:masters has cluster-admin', resource({ username: 'root', groups: ['system:masters'] }, 'delete', 'nodes'), true],
   ];
   for (const [name, attrs, allowed] of cases) {

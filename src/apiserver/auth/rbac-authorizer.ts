@@ -1,6 +1,6 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
 import type { Attributes, Authorizer, Decision } from './authorizer.ts';
-import { labelSelectorMatches } from './label-selector.ts';
+import { effectiveClusterRoleRules } from './cluster-role-aggregation.ts';
 import { describeSubject, ruleAllows, subjectMatches } from './rbac-rules.ts';
 import { SYSTEM_MASTERS, type UserInfo } from './user-info.ts';
 
@@ -67,7 +67,7 @@ export function createRbacAuthorizer(source: RbacSource): RbacAuthorizer {
 
 /** Yields the user's bindings lazily so `authorize` stops reading the store at the first allowing rule. */
 async function* appliedBindings(source: RbacSource, user: UserInfo, namespace: string, errors: string[]): AsyncGenerator<AppliedBinding> {
-  const clusterRoles = await clusterRoleRules(source);
+  const clusterRoles = effectiveClusterRoleRules(await source.clusterRoles());
   for (const binding of await source.clusterRoleBindings()) {
     const subject = firstMatchingSubject(user, binding.subjects, '');
     if (!subject) continue;
@@ -105,25 +105,4 @@ function describeBinding(kind: string, name: string, roleRef: RoleRef, subject: 
 
 function notFound(kind: string, name: string): string {
   return `${kind}.rbac.authorization.k8s.io ${JSON.stringify(name)} not found`;
-}
-
-/** ClusterRole name → effective rules, folding in aggregated roles (in case no controller has yet). */
-async function clusterRoleRules(source: RbacSource): Promise<Map<string, PolicyRule[]>> {
-  const roles = await source.clusterRoles();
-  const byName = new Map<string, PolicyRule[]>();
-  for (const role of roles) {
-    const name = role.metadata?.name ?? '';
-    byName.set(name, [...(role.rules ?? []), ...aggregatedRules(role, roles)]);
-  }
-  return byName;
-}
-
-function aggregatedRules(role: ClusterRole, all: ClusterRole[]): PolicyRule[] {
-  const selectors = role.aggregationRule?.clusterRoleSelectors ?? [];
-  if (selectors.length === 0) return [];
-  const sources = all.filter(
-    (other) => other !== role && selectors.some((s) => labelSelectorMatches(s, other.metadata?.labels ?? {})),
-  );
-  // Only one level, like upstream's controller which aggregates the stored (already aggregated) rules.
-  return sources.flatMap((other) => other.rules ?? []);
 }
