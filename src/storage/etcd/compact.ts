@@ -19,7 +19,7 @@ export async function compactTo(ctx: EtcdContext, revision: number): Promise<voi
 /** Whether a read at `revision` is still possible (i.e. revision >= the compacted revision). */
 async function readableAt(ctx: EtcdContext, revision: number): Promise<boolean> {
   try {
-    await ctx.kv.range({ key: ctx.keys.toEtcd(''), count_only: true, revision });
+    await ctx.kv.range({ key: ctx.keys.toEtcd('/'), count_only: true, revision });
     return true;
   } catch (err) {
     if (isEtcdCompacted(err)) return false;

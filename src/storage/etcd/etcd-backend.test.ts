@@ -17,3 +17,10 @@ runStoreConformance('EtcdBackend', async () => {
     cleanup: async () => {},
   };
 });
+
+// The API server's default is no key prefix at all; every etcd request must still name a key.
+runStoreConformance('EtcdBackend without a key prefix', async () => {
+  if (!etcd) throw new Error('etcd did not start');
+  const own = await startEtcd();
+  return { store: new EtcdBackend({ hosts: [own.url] }), cleanup: () => own.stop() };
+});

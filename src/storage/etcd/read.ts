@@ -29,6 +29,7 @@ export async function listKeys(ctx: EtcdContext, opts: ListOptions): Promise<Lis
 
 /** etcd's current revision (global: writes under other key prefixes advance it too). */
 export async function currentRevision(ctx: EtcdContext): Promise<number> {
-  const res = await ctx.kv.range({ key: ctx.keys.toEtcd(''), count_only: true });
+  // Any non-empty key serves: the header's revision is global (etcd rejects an empty key).
+  const res = await ctx.kv.range({ key: ctx.keys.toEtcd('/'), count_only: true });
   return Number(res.header.revision);
 }
