@@ -1,0 +1,53 @@
+import type { KubeObject } from '../api/types.ts';
+import type { Clock } from '../client/clock.ts';
+import type { Informer } from '../client/informer.ts';
+
+/** What to reconcile: only a name, never the event (level-based). */
+export interface Request {
+  namespace?: string;
+  name: string;
+}
+
+/** What the runtime should do next with this request. */
+export interface Result {
+  /** Reconcile again after this long, even if nothing changes (e.g. a pending deadline). */
+  requeueAfterMs?: number;
+}
+
+/** An error the runtime must not retry (the object is invalid until someone changes it). */
+export class TerminalError extends Error {}
+
+/**
+ * The whole controller contract. `reconcile` reads desired and observed state (from listers, never
+ * mutating cached objects), acts through the API, and returns. Throwing retries with backoff.
+ */
+export interface Reconciler {
+  reconcile(req: Request, signal: AbortSignal): Promise<Result | void>;
+}
+
+/** Maps a watched object to the requests it should trigger (e.g. a Pod → its owner ReplicaSet). */
+export interface Watch<T extends KubeObject = KubeObject> {
+  informer: Informer<T>;
+  toRequests(obj: T): Request[];
+}
+
+export interface ControllerConfig {
+  name: string;
+  reconciler: Reconciler;
+  watches: Watch[];
+  workers?: number;
+  clock?: Clock;
+  /** Longest a single reconcile may run before it is abandoned and retried. */
+  timeoutMs?: number;
+  log?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/** Owner-reference mapping: the controller owner of `obj` if it is of `kind`. */
+export function ownerRequest(obj: KubeObject, kind: string): Request[] {
+  const owner = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === kind);
+  return owner ? [{ namespace: obj.metadata?.namespace, name: owner.name }] : [];
+}
+
+export function selfRequest(obj: KubeObject): Request[] {
+  return [{ namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '' }];
+}
