@@ -37,8 +37,9 @@ describe('kubectl apply against minato server', () => {
         assert.ok(first.includes(line), `missing "${line}" in:\n${first}`);
       }
       const second = await ok(kc, ['apply', '-f', file]);
-      // A Secret written with stringData always differs from its stored form, so kubectl reports it configured.
-      for (const line of [`namespace/${ns} unchanged`, 'configmap/web-config unchanged', 'deployment.apps/web unchanged', 'service/web unchanged', 'statefulset.apps/mysql unchanged', `storageclass.storage.k8s.io/${sc} unchanged`, 'job.batch/migrate unchanged']) {
+      // As with kube-apiserver, two kinds always look changed to kubectl: a Secret written with stringData
+      // (stored as data) and a StatefulSet whose volumeClaimTemplates (an atomic list) gained defaults.
+      for (const line of [`namespace/${ns} unchanged`, 'configmap/web-config unchanged', 'deployment.apps/web unchanged', 'service/web unchanged', `storageclass.storage.k8s.io/${sc} unchanged`, 'job.batch/migrate unchanged']) {
         assert.ok(second.includes(line), `missing "${line}" in:\n${second}`);
       }
       const secret = await getJson<{ data: Record<string, string> }>(kc, ['secret', 'web-secret', '-n', ns]);
@@ -106,6 +107,29 @@ describe('kubectl apply against minato server', () => {
       assert.equal(taken.spec?.replicas, 5);
       const owners = (taken.metadata?.managedFields ?? []).filter((m) => JSON.stringify(m.fieldsV1 ?? {}).includes('"f:replicas"')).map((m) => m.manager);
       assert.deepEqual(owners, ['autoscaler']);
+    });
+  }
+
+  for (const v of VERSIONS) {
+    test(`${v}: diff shows only real changes, and client-side apply migrates to server-side apply`, async () => {
+      const kc = k[v] as Kubectl;
+      const ns = await freshNamespace(kc, 'diff');
+      const manifest = (data: string, labels: string) => manifestFile(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: ${ns}\n  labels:\n${labels}data:\n${data}`);
+      const full = manifest('  one: "1"\n  two: "2"\n', '    a: "1"\n    b: "2"\n');
+      await ok(kc, ['apply', '-f', full]);
+      const same = await kc(['diff', '-f', full]);
+      assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
+      const changed = await kc(['diff', '-f', manifest('  one: "1"\n  two: "22"\n', '    a: "1"\n    b: "2"\n')]);
+      assert.equal(changed.code, 1, changed.stderr);
+      assert.match(changed.stdout, /^-  two: "2"$/m);
+      assert.match(changed.stdout, /^\+  two: "22"$/m);
+
+      // Taking over with server-side apply: fields dropped from the manifest are removed, not orphaned.
+      assert.match(await ok(kc, ['apply', '--server-side', '-f', full]), /configmap\/cfg serverside-applied/);
+      await ok(kc, ['apply', '--server-side', '-f', manifest('  one: "1"\n', '    a: "1"\n')]);
+      const cm = await getJson<{ data: unknown; metadata: { labels: unknown } }>(kc, ['configmap', 'cfg', '-n', ns]);
+      assert.deepEqual(cm.data, { one: '1' });
+      assert.deepEqual(cm.metadata.labels, { a: '1' });
     });
   }
 
