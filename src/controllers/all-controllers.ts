@@ -1,0 +1,7 @@
+import type { ControllerFactory } from './controller-context.ts';
+
+/**
+ * Every controller the controller manager runs, by name. One line per controller; each lives in
+ * its own folder under src/controllers/.
+ */
+export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {};
