@@ -69,6 +69,10 @@ describe('other apps kinds', () => {
       'spec.volumeClaimTemplates[0].spec.resources[storage] FieldValueRequired',
     ]);
     assert.deepEqual(validateStatefulSet(sts({ replicas: 3 }), sts({})), []);
+    const mounted = template({ app: 'web' }, podSpec({ name: 'db', image: 'mysql', volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }] }));
+    const claims = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+    assert.deepEqual(validateStatefulSet(sts({ template: mounted, volumeClaimTemplates: claims })), []);
+    assert.deepEqual(summarize(validateStatefulSet(sts({ template: mounted }))), ['spec.template.spec.containers[0].volumeMounts[0].name FieldValueNotFound']);
     assert.deepEqual(summarize(validateStatefulSet(sts({ serviceName: 'other' }), sts({}))), ['spec FieldValueForbidden']);
   });
 

@@ -93,11 +93,12 @@ const STATEFULSET_UPDATE_MESSAGE =
 export function validateStatefulSet(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = (obj as StatefulSet).spec;
   if (!spec) return [required(SPEC)];
+  const claimVolumes = (spec.volumeClaimTemplates ?? []).flatMap((c) => (c.metadata?.name ? [c.metadata.name] : []));
   const errs = [
     ...nonNegative(spec.replicas, SPEC.child('replicas')),
     ...nonNegative(spec.minReadySeconds, SPEC.child('minReadySeconds')),
     ...nonNegative(spec.revisionHistoryLimit, SPEC.child('revisionHistoryLimit')),
-    ...validateSelectorAndTemplate(spec.selector, spec.template, SPEC, { kind: 'statefulset', restartPolicies: ALWAYS }),
+    ...validateSelectorAndTemplate(spec.selector, spec.template, SPEC, { kind: 'statefulset', restartPolicies: ALWAYS, claimVolumes }),
     ...oneOf(spec.podManagementPolicy, ['OrderedReady', 'Parallel'], SPEC.child('podManagementPolicy')),
     ...validateStatefulSetStrategy(spec),
   ];

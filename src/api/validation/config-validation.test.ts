@@ -13,7 +13,7 @@ describe('validateConfigMap', () => {
 
   it('limits total size to 1 MiB', () => {
     const cm = object('v1', 'ConfigMap', 'c', { data: { big: 'x'.repeat(MAX_DATA_SIZE + 1) } });
-    assert.deepEqual(summarize(validateConfigMap(cm)), [' FieldValueTooLong']);
+    assert.deepEqual(summarize(validateConfigMap(cm)), ['[] FieldValueTooLong']);
   });
 
   it('honours immutable on update', () => {

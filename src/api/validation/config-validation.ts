@@ -24,7 +24,8 @@ export function validateConfigMap(obj: KubeObject, old?: KubeObject): FieldError
     if (cm.data && key in cm.data) errs.push(invalid(at, key, 'duplicate of key present in data'));
     size += Buffer.from(String(value), 'base64').length;
   }
-  if (size > MAX_DATA_SIZE) errs.push(tooLong(FieldPath.root(''), '', `must have at most ${MAX_DATA_SIZE} bytes`));
+  // Upstream reports the whole object, at a field it prints as `[]`.
+  if (size > MAX_DATA_SIZE) errs.push(tooLong(FieldPath.root('[]'), '', `must have at most ${MAX_DATA_SIZE} bytes`));
   if (old) errs.push(...validateImmutableData(cm, old as ConfigMap, ['data', 'binaryData']));
   return errs;
 }

@@ -14,10 +14,14 @@ const TOLERATION_OPERATORS = ['Exists', 'Equal'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const MAX_INT32 = 2147483647;
 
-/** Validates a pod spec found at `path` (`spec`, or `spec.template.spec` inside workloads). */
-export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath): FieldError[] {
+/**
+ * Validates a pod spec found at `path` (`spec`, or `spec.template.spec` inside workloads).
+ * `claimVolumes` names volumes supplied from outside the spec (StatefulSet volumeClaimTemplates).
+ */
+export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath, claimVolumes: string[] = []): FieldError[] {
   if (!spec) return [required(path)];
   const volumes = validateVolumes(spec.volumes ?? [], path.child('volumes'));
+  for (const name of claimVolumes) volumes.names.add(name);
   const seenNames = new Set<string>();
   const errs = [...volumes.errors];
   errs.push(...validateContainers(spec.initContainers ?? [], path.child('initContainers'), { volumes: volumes.names, seenNames, init: true }));
@@ -58,13 +62,13 @@ function validateTolerations(tolerations: Toleration[], path: FieldPath): FieldE
 }
 
 /** Validates a pod template (labels, annotations and spec) at `path` (e.g. `spec.template`). */
-export function validatePodTemplateSpec(template: PodTemplateSpec | undefined, path: FieldPath): FieldError[] {
+export function validatePodTemplateSpec(template: PodTemplateSpec | undefined, path: FieldPath, claimVolumes: string[] = []): FieldError[] {
   if (!template) return [required(path)];
   const meta = path.child('metadata');
   return [
     ...validateLabels(template.metadata?.labels, meta.child('labels')),
     ...validateAnnotations(template.metadata?.annotations, meta.child('annotations')),
-    ...validatePodSpec(template.spec, path.child('spec')),
+    ...validatePodSpec(template.spec, path.child('spec'), claimVolumes),
   ];
 }
 

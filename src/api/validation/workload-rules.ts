@@ -20,6 +20,8 @@ export interface SelectorTemplateOptions {
   kind: string;
   /** Pod restart policies the controller supports (`Always` for long-running workloads). */
   restartPolicies: string[];
+  /** Volume names the pods get besides the template's own (StatefulSet claim templates). */
+  claimVolumes?: string[];
 }
 
 /** A required non-empty selector, a valid template whose labels it matches, and a supported restart policy. */
@@ -36,7 +38,7 @@ export function validateSelectorAndTemplate(
   const templatePath = spec.child('template');
   if (!template) return [...errs, required(templatePath)];
   if (selector) errs.push(...validateTemplateMatchesSelector(selector, template, templatePath));
-  errs.push(...validatePodTemplateSpec(template, templatePath));
+  errs.push(...validatePodTemplateSpec(template, templatePath, options.claimVolumes));
   const policy = template.spec?.restartPolicy;
   if (policy && !options.restartPolicies.includes(policy)) {
     errs.push(notSupported(templatePath.child('spec', 'restartPolicy'), policy, options.restartPolicies));
