@@ -94,6 +94,13 @@ describe('validatePod on update', () => {
     assert.match(errs[0]?.detail ?? '', /^pod updates may not change fields other than `spec.containers\[\*\].image`/);
   });
 
+  it('lets binding set nodeName once, but not move a bound pod', () => {
+    const bound = pod('web', { ...(old.spec as Record<string, unknown>), nodeName: 'node-1' });
+    assert.deepEqual(validatePod(bound, old), []);
+    const moved = pod('web', { ...(old.spec as Record<string, unknown>), nodeName: 'node-2' });
+    assert.deepEqual(summarize(validatePod(moved, bound)), ['spec FieldValueForbidden']);
+  });
+
   it('forbids a longer deadline and removed tolerations', () => {
     const spec = { ...podSpec(), activeDeadlineSeconds: 200 };
     assert.deepEqual(summarize(validatePod(pod('web', spec), old)), ['spec.activeDeadlineSeconds FieldValueInvalid', 'spec.tolerations FieldValueForbidden']);

@@ -84,7 +84,10 @@ const POD_UPDATE_MESSAGE =
   '`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),' +
   '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-/** Only images, a shorter activeDeadlineSeconds, added tolerations and removed scheduling gates may change. */
+/**
+ * Only images, a shorter activeDeadlineSeconds, added tolerations and removed scheduling gates may
+ * change — and nodeName may be set once, because Minato's pods/binding writes through this path.
+ */
 export function validatePodSpecUpdate(spec: PodSpec | undefined, old: PodSpec | undefined): FieldError[] {
   if (!spec || !old) return [];
   const errs: FieldError[] = [];
@@ -108,6 +111,8 @@ function sameExceptMutable(spec: PodSpec, old: PodSpec): boolean {
     activeDeadlineSeconds: undefined,
     tolerations: undefined,
     schedulingGates: undefined,
+    // Binding (pods/binding) sets nodeName once through this same update path.
+    nodeName: old.nodeName ? s.nodeName : undefined,
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds !== undefined && s.terminationGracePeriodSeconds < 0 ? 1 : s.terminationGracePeriodSeconds,
   });
   // Compare with images (and the other mutable fields) taken from the old spec.
