@@ -24,6 +24,7 @@ export async function runController(cfg: ControllerConfig, signal: AbortSignal):
     w.informer.on({ add: enqueue, update: (_old, obj) => enqueue(obj), delete: enqueue });
   }
   await Promise.all(cfg.watches.map((w) => w.informer.waitForSync()));
+  await Promise.all((cfg.sources ?? []).map((s) => s.start((r) => queue.add(key(r)), signal)));
   signal.addEventListener('abort', () => queue.shutdown(), { once: true });
   const worker = async () => {
     for (let k = await queue.get(); k !== undefined; k = await queue.get()) {

@@ -31,10 +31,20 @@ export interface Watch<T extends KubeObject = KubeObject> {
   toRequests(obj: T): Request[];
 }
 
+/**
+ * An event source beyond fixed informer watches (controller-runtime's `source.Source`), e.g. the
+ * garbage collector's informers that appear as resources are discovered. `start` resolves once the
+ * source's initial state has been enqueued; it keeps enqueuing until `signal` aborts.
+ */
+export interface Source {
+  start(enqueue: (r: Request) => void, signal: AbortSignal): Promise<void>;
+}
+
 export interface ControllerConfig {
   name: string;
   reconciler: Reconciler;
   watches: Watch[];
+  sources?: Source[];
   workers?: number;
   clock?: Clock;
   /** Longest a single reconcile may run before it is abandoned and retried. */
