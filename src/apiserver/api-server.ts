@@ -94,7 +94,11 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const openapi = createOpenApiCache(() => state);
 
   const saTokens = createServiceAccountTokens({ privateKeyPem: pki.serviceAccount.privateKey, publicKeyPem: pki.serviceAccount.publicKey, issuer: 'https://kubernetes.default.svc.cluster.local', now: ctx.now });
-  const authenticator = createAuthenticator({ staticTokens: new Map(), serviceAccountTokens: saTokens });
+  const serviceAccountExists = async (namespace: string, name: string, uid?: string) => {
+    const sa = await objects.tryGet(state.catalog.find('', 'v1', 'serviceaccounts') as ResourceDefinition, namespace, name);
+    return !!sa && (!uid || sa.metadata?.uid === uid);
+  };
+  const authenticator = createAuthenticator({ staticTokens: new Map(), serviceAccountTokens: saTokens, serviceAccountExists });
   const authorizer = createRbacAuthorizer(storeRbacSource(ctx));
 
   const server: Server = createServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false });
