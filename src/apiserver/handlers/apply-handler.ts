@@ -1,6 +1,7 @@
 import { applyConfiguration, conflictMessage } from '../../api/patch/server-side-apply.ts';
 import { apiVersionOf, type KubeObject } from '../../api/types.ts';
 import { rfc3339 } from '../lifecycle/metadata.ts';
+import { storageResourceOf } from '../registry/versions.ts';
 import { badRequest, StatusError } from '../status-error.ts';
 import { createObject, modifyObject } from './object-writes.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -21,7 +22,9 @@ export async function serveApply(d: ResourceHandlerDeps, s: RequestScope, doc: u
     throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${s.name ?? ''})`);
   }
   const schemas = d.ctx.schemas();
-  const schema = s.r.schemaName ? schemas.definition(s.r.schemaName) : undefined;
+  // The configuration is converted to the storage version, so it is merged with that version's schema.
+  const stored = storageResourceOf(d.ctx.catalog(), s.r);
+  const schema = stored.schemaName ? schemas.definition(stored.schemaName) : undefined;
   const run = (live: KubeObject | undefined): KubeObject => {
     if (!schema) throw badRequest(`server-side apply is not supported for ${s.r.plural}`);
     const result = applyConfiguration({
@@ -29,7 +32,7 @@ export async function serveApply(d: ResourceHandlerDeps, s: RequestScope, doc: u
       config: d.toStorage(s, { ...config, metadata: { ...config.metadata, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}) } }),
       manager: opts.fieldManager,
       force: opts.force,
-      apiVersion: apiVersionOf(s.r),
+      apiVersion: apiVersionOf(stored),
       schema,
       schemas,
       now: rfc3339(d.ctx.now()),
@@ -46,9 +49,9 @@ export async function serveApply(d: ResourceHandlerDeps, s: RequestScope, doc: u
   const existing = await d.ctx.objects.tryGet(s.r, s.namespace, s.name as string);
   if (!existing) {
     if (opts.subresource) throw new StatusError(404, 'NotFound', `${s.r.plural} "${s.name ?? ''}" not found`);
-    const created = await createObject(d.ctx, s.r, s.namespace, run(undefined), tracked);
+    const created = await createObject(d.ctx, stored, s.namespace, run(undefined), tracked);
     return send(201, created);
   }
-  const updated = await modifyObject(d.ctx, s.r, s.namespace, s.name as string, (current) => run(current), tracked);
+  const updated = await modifyObject(d.ctx, stored, s.namespace, s.name as string, (current) => run(current), tracked);
   send(200, updated);
 }

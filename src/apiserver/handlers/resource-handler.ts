@@ -3,6 +3,7 @@ import type { KubeObject } from '../../api/types.ts';
 import type { ApiContext } from '../api-context.ts';
 import { decodeObjectBody, readBody } from '../http/body.ts';
 import { formatWarning, sendJson, TABLE_CONTENT_TYPE } from '../http/respond.ts';
+import { storageResourceOf } from '../registry/versions.ts';
 import { badRequest, methodNotAllowed, notFound, StatusError } from '../status-error.ts';
 import { serveApply } from './apply-handler.ts';
 import { deleteObject, parseDeleteOptions } from './object-deletes.ts';
@@ -97,8 +98,9 @@ async function watch(d: ResourceHandlerDeps, s: RequestScope): Promise<void> {
 async function create(d: ResourceHandlerDeps, s: RequestScope): Promise<void> {
   if (s.r.virtual) throw methodNotAllowed('virtual resources are served by their own handler');
   const opts = { ...parseWriteOptions(s.query, s.req.headers['user-agent']), warnings: s.warnings };
-  const body = d.toStorage(s, await readObject(d, s));
-  const created = await createObject(d.ctx, s.r, s.namespace, body, opts);
+  const raw = await readObject(d, s);
+  checkIdentity(s.r, raw, s.namespace);
+  const created = await createObject(d.ctx, storageResourceOf(d.ctx.catalog(), s.r), s.namespace, d.toStorage(s, raw), opts);
   replyObject(d, s, 201, created);
 }
 
@@ -113,7 +115,7 @@ async function update(d: ResourceHandlerDeps, s: RequestScope): Promise<void> {
     // PUT to a missing object creates it for kinds that allow create-on-update (upstream: most do not).
     throw notFound(s.r.group, s.r.plural, s.name as string);
   }
-  const updated = await modifyObject(d.ctx, s.r, s.namespace, s.name as string, () => ({ ...body, metadata: { ...body.metadata, resourceVersion: undefined } }), { ...opts, precondition });
+  const updated = await modifyObject(d.ctx, storageResourceOf(d.ctx.catalog(), s.r), s.namespace, s.name as string, () => ({ ...body, metadata: { ...body.metadata, resourceVersion: undefined } }), { ...opts, precondition });
   replyObject(d, s, 200, updated);
 }
 
@@ -125,7 +127,7 @@ async function patch(d: ResourceHandlerDeps, s: RequestScope): Promise<void> {
   if (!opts.fieldManager || opts.fieldManager === 'unknown') opts.fieldManager = 'unknown';
   const updated = await modifyObject(
     d.ctx,
-    s.r,
+    storageResourceOf(d.ctx.catalog(), s.r),
     s.namespace,
     s.name as string,
     (current) => {
@@ -189,14 +191,14 @@ async function statusSubresource(d: ResourceHandlerDeps, s: RequestScope, method
   const opts = { ...parseWriteOptions(s.query, s.req.headers['user-agent']), warnings: s.warnings, subresource: 'status' };
   if (method === 'PUT') {
     const body = d.toStorage(s, await readObject(d, s));
-    const updated = await modifyObject(d.ctx, s.r, s.namespace, s.name as string, (cur) => ({ ...cur, status: body.status }), { ...opts, precondition: body.metadata?.resourceVersion || undefined });
+    const updated = await modifyObject(d.ctx, storageResourceOf(d.ctx.catalog(), s.r), s.namespace, s.name as string, (cur) => ({ ...cur, status: body.status }), { ...opts, precondition: body.metadata?.resourceVersion || undefined });
     return replyObject(d, s, 200, updated);
   }
   if (method === 'PATCH') {
     const type = patchTypeOf(s.req.headers['content-type'], s.r);
     const doc = parsePatch(type, await readBody(s.req));
     if (type === 'apply') return serveApply(d, s, doc, opts, (code, obj) => replyObject(d, s, code, obj));
-    const updated = await modifyObject(d.ctx, s.r, s.namespace, s.name as string, (cur) => d.toStorage(s, applyPatch(type, d.present(s, cur), doc, s.r, d.ctx.schemas())), { ...opts, precondition: patchPrecondition(type, doc) });
+    const updated = await modifyObject(d.ctx, storageResourceOf(d.ctx.catalog(), s.r), s.namespace, s.name as string, (cur) => d.toStorage(s, applyPatch(type, d.present(s, cur), doc, s.r, d.ctx.schemas())), { ...opts, precondition: patchPrecondition(type, doc) });
     return replyObject(d, s, 200, updated);
   }
   throw methodNotAllowed('the server does not allow this method on the requested resource');

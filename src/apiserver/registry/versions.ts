@@ -1,5 +1,6 @@
 import { STORAGE_VERSION } from '../../api/builtin-resources.ts';
 import type { ResourceDefinition } from '../../api/resource-definition.ts';
+import type { ResourceCatalog } from './resource-catalog.ts';
 import { apiVersionOf, type KubeObject } from '../../api/types.ts';
 import { hpaV1ToV2, hpaV2ToV1 } from '../../api/conversion/hpa-conversion.ts';
 
@@ -23,4 +24,13 @@ export function toStorageObject(r: ResourceDefinition, obj: KubeObject): KubeObj
   if (target === r.version) return obj;
   if (r.group === 'autoscaling' && r.kind === 'HorizontalPodAutoscaler' && r.version === 'v1') return hpaV1ToV2(obj);
   return obj;
+}
+
+/**
+ * The served resource at the storage version: writes addressed to another version convert the body
+ * first (toStorageObject), so identity, schema and validation checks must use this one.
+ */
+export function storageResourceOf(catalog: ResourceCatalog, r: ResourceDefinition): ResourceDefinition {
+  const version = storageVersion(r);
+  return version === r.version ? r : (catalog.find(r.group, version, r.plural) ?? r);
 }
