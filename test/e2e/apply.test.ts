@@ -121,8 +121,8 @@ describe('kubectl apply against minato server', () => {
       assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
       const changed = await kc(['diff', '-f', manifest('  one: "1"\n  two: "22"\n', '    a: "1"\n    b: "2"\n')]);
       assert.equal(changed.code, 1, changed.stderr);
-      assert.match(changed.stdout, /^-  two: "2"$/m);
-      assert.match(changed.stdout, /^\+  two: "22"$/m);
+      assert.match(changed.stdout, /^- {2}two: "2"$/m);
+      assert.match(changed.stdout, /^\+ {2}two: "22"$/m);
 
       // Taking over with server-side apply: fields dropped from the manifest are removed, not orphaned.
       assert.match(await ok(kc, ['apply', '--server-side', '-f', full]), /configmap\/cfg serverside-applied/);

@@ -103,6 +103,53 @@ describe('kubectl commands that change objects', () => {
       assert.deepEqual((await getJson<ConfigMap>(kc, ['configmap', 'cfg', '-n', ns])).data, { color: 'red' });
     });
 
+    test(`${v}: run, expose, autoscale, set image and create cronjob/job/ingress/pdb/quota`, async () => {
+      const kc = k[v] as Kubectl;
+      const ns = await freshNamespace(kc, 'kinds');
+      await ok(kc, ['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2']);
+      const made = await Promise.all([
+        ok(kc, ['run', 'solo', '-n', ns, '--image=busybox', '--labels=app=solo', '--', 'sleep', '1000']),
+        ok(kc, ['expose', 'deployment', 'web', '-n', ns, '--port=80', '--target-port=8080']),
+        ok(kc, ['autoscale', 'deployment', 'web', '-n', ns, '--min=1', '--max=5', '--cpu-percent=50']),
+        ok(kc, ['set', 'image', 'deployment/web', '-n', ns, 'nginx=nginx:1.27']),
+        ok(kc, ['create', 'cronjob', 'tick', '-n', ns, '--image=busybox', '--schedule=*/5 * * * *', '--', 'echo', 'hi']),
+        ok(kc, ['create', 'ingress', 'ing', '-n', ns, '--rule=shop.example.com/=web:80']),
+        ok(kc, ['create', 'pdb', 'web', '-n', ns, '--selector=app=web', '--min-available=1']),
+        ok(kc, ['create', 'quota', 'small', '-n', ns, '--hard=pods=10']),
+      ]);
+      assert.deepEqual(made, [
+        'pod/solo created\n',
+        'service/web exposed\n',
+        'horizontalpodautoscaler.autoscaling/web autoscaled\n',
+        'deployment.apps/web image updated\n',
+        'cronjob.batch/tick created\n',
+        'ingress.networking.k8s.io/ing created\n',
+        'poddisruptionbudget.policy/web created\n',
+        'resourcequota/small created\n',
+      ]);
+      assert.equal(await ok(kc, ['create', 'job', 'once', '-n', ns, '--from=cronjob/tick']), 'job.batch/once created\n');
+      const [pods, described, hpa, image] = await Promise.all([
+        ok(kc, ['get', 'pods', '-n', ns, '-o', 'wide']),
+        ok(kc, ['describe', 'pod', 'solo', '-n', ns]),
+        ok(kc, ['get', 'hpa', 'web', '-n', ns]),
+        ok(kc, ['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']),
+      ]);
+      assert.match(pods, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m);
+      assert.match(pods, /^solo\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>/m);
+      assert.match(described, /^Status:\s+Pending$/m);
+      assert.match(described, /^QoS Class:\s+BestEffort$/m);
+      assert.match(hpa, /^web\s+Deployment\/web\s+cpu: <unknown>\/50%\s+1\s+5\s+/m);
+      assert.equal(image, 'nginx:1.27');
+      // autoscaling/v1 is served from the autoscaling/v2 objects: writes through v1 convert both ways.
+      await ok(kc, ['patch', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-n', ns, '--type=merge', '-p', '{"spec":{"maxReplicas":7,"targetCPUUtilizationPercentage":70}}']);
+      const v1 = await getJson<{ apiVersion: string; spec: { maxReplicas: number; targetCPUUtilizationPercentage: number } }>(kc, ['horizontalpodautoscalers.v1.autoscaling', 'web', '-n', ns]);
+      assert.deepEqual([v1.apiVersion, v1.spec.maxReplicas, v1.spec.targetCPUUtilizationPercentage], ['autoscaling/v1', 7, 70]);
+      const v2 = await getJson<{ spec: { metrics: Array<{ resource: { target: { averageUtilization: number } } }> } }>(kc, ['horizontalpodautoscalers.v2.autoscaling', 'web', '-n', ns]);
+      assert.equal(v2.spec.metrics[0]?.resource.target.averageUtilization, 70);
+      // An unscheduled pod has no kubelet to wait for: it goes at once.
+      assert.equal(await ok(kc, ['delete', 'pod', 'solo', '-n', ns, '--timeout=20s']), 'pod "solo" deleted\n');
+    });
+
     test(`${v}: delete with --cascade and --wait, deletecollection by label`, async () => {
       const kc = k[v] as Kubectl;
       const ns = await freshNamespace(kc, 'del');
