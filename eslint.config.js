@@ -19,7 +19,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/storage/**', 'src/apiserver/**', 'src/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/storage/**'], message: 'Reach cluster state through the API client, not the store.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/storage/*.ts', '**/storage/**/*.ts'], message: 'Reach cluster state through the API client, not the store.' }] }],
     },
   },
   { files: ['**/*.js'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
