@@ -3,6 +3,13 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 /** ObjectMeta as the server writes it (kubernetes-types marks server-set fields readonly). */
 export type MutableObjectMeta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
 
+/** The part of any object that generic code reads: satisfied by kubernetes-types interfaces too. */
+export interface ObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
 /** Any Kubernetes object as it travels on the wire and sits in the store (plain JSON). */
 export interface KubeObject {
   apiVersion?: string;

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types.ts';
+import type { ObjectLike } from '../api/types.ts';
 import { isGone } from './api-error.ts';
 import { realClock, type Clock } from './clock.ts';
 import type { KubeClient } from './kube-client.ts';
@@ -22,7 +22,7 @@ export interface InformerOptions {
 }
 
 /** `namespace/name`, or `name` for cluster-scoped objects: the key caches and queues use. */
-export function objectKey(obj: KubeObject): string {
+export function objectKey(obj: ObjectLike): string {
   const ns = obj.metadata?.namespace;
   return ns ? `${ns}/${obj.metadata?.name ?? ''}` : (obj.metadata?.name ?? '');
 }
@@ -38,7 +38,7 @@ export interface Lister<T> {
  * List + watch cache of one resource (client-go's reflector + indexer): lists, then watches from
  * the list's resourceVersion, relists on 410 Gone or when the stream breaks, and tells handlers.
  */
-export class Informer<T extends KubeObject = KubeObject> implements Lister<T> {
+export class Informer<T extends ObjectLike = ObjectLike> implements Lister<T> {
   private readonly cache = new Map<string, T>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private synced = false;

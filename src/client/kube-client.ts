@@ -1,5 +1,5 @@
 import { request, type Agent } from 'node:https';
-import type { KubeObject } from '../api/types.ts';
+import type { KubeObject, ObjectLike } from '../api/types.ts';
 import { ApiError } from './api-error.ts';
 import { agentFor, type Connection } from './connection.ts';
 import { apiVersionOfRef, resourcePath, type ResourceRef } from './resource-ref.ts';
@@ -87,17 +87,17 @@ export class KubeClient {
     return { items, metadata: { resourceVersion: rv } };
   }
 
-  create<T = KubeObject>(r: ResourceRef, obj: KubeObject, opts: WriteOptions & { namespace?: string } = {}): Promise<T> {
+  create<T = KubeObject>(r: ResourceRef, obj: KubeObject | ObjectLike, opts: WriteOptions & { namespace?: string } = {}): Promise<T> {
     const body = { apiVersion: apiVersionOfRef(r), kind: r.kind, ...obj };
     return this.send<T>('POST', resourcePath(r, opts.namespace ?? obj.metadata?.namespace) + query(writeQuery(opts)), body);
   }
 
-  update<T = KubeObject>(r: ResourceRef, obj: KubeObject, opts: WriteOptions = {}): Promise<T> {
+  update<T = KubeObject>(r: ResourceRef, obj: KubeObject | ObjectLike, opts: WriteOptions = {}): Promise<T> {
     const body = { apiVersion: apiVersionOfRef(r), kind: r.kind, ...obj };
     return this.send<T>('PUT', resourcePath(r, obj.metadata?.namespace, obj.metadata?.name ?? '') + query(writeQuery(opts)), body);
   }
 
-  updateStatus<T = KubeObject>(r: ResourceRef, obj: KubeObject, opts: WriteOptions = {}): Promise<T> {
+  updateStatus<T = KubeObject>(r: ResourceRef, obj: KubeObject | ObjectLike, opts: WriteOptions = {}): Promise<T> {
     const body = { apiVersion: apiVersionOfRef(r), kind: r.kind, ...obj };
     return this.send<T>('PUT', resourcePath(r, obj.metadata?.namespace, obj.metadata?.name ?? '', 'status') + query(writeQuery(opts)), body);
   }

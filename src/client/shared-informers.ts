@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types.ts';
+import type { ObjectLike } from '../api/types.ts';
 import type { Clock } from './clock.ts';
 import { Informer } from './informer.ts';
 import type { KubeClient } from './kube-client.ts';
@@ -18,7 +18,7 @@ export class SharedInformers {
     private readonly opts: { clock?: Clock; resyncMs?: number; onError?: (err: unknown) => void } = {},
   ) {}
 
-  for<T extends KubeObject = KubeObject>(r: ResourceRef): Informer<T> {
+  for<T extends ObjectLike = ObjectLike>(r: ResourceRef): Informer<T> {
     const key = `${r.group}/${r.version}/${r.resource}`;
     let inf = this.informers.get(key);
     if (!inf) {

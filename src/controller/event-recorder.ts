@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types.ts';
+import type { KubeObject, ObjectLike } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
 import type { KubeClient } from '../client/kube-client.ts';
 import { R } from '../client/resource-ref.ts';
@@ -7,7 +7,7 @@ export type EventType = 'Normal' | 'Warning';
 
 /** Records core/v1 Events about objects, as `kubectl describe` shows them (involvedObject with uid). */
 export interface EventRecorder {
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void;
+  event(obj: ObjectLike | KubeObject, type: EventType, reason: string, message: string): void;
 }
 
 function rfc3339(d: Date): string {

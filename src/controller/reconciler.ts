@@ -1,4 +1,4 @@
-import type { KubeObject } from '../api/types.ts';
+import type { ObjectLike } from '../api/types.ts';
 import type { Clock } from '../client/clock.ts';
 import type { Informer } from '../client/informer.ts';
 
@@ -26,7 +26,7 @@ export interface Reconciler {
 }
 
 /** Maps a watched object to the requests it should trigger (e.g. a Pod → its owner ReplicaSet). */
-export interface Watch<T extends KubeObject = KubeObject> {
+export interface Watch<T extends ObjectLike = ObjectLike> {
   informer: Informer<T>;
   toRequests(obj: T): Request[];
 }
@@ -53,11 +53,11 @@ export interface ControllerConfig {
 }
 
 /** Owner-reference mapping: the controller owner of `obj` if it is of `kind`. */
-export function ownerRequest(obj: KubeObject, kind: string): Request[] {
+export function ownerRequest(obj: ObjectLike, kind: string): Request[] {
   const owner = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === kind);
   return owner ? [{ namespace: obj.metadata?.namespace, name: owner.name }] : [];
 }
 
-export function selfRequest(obj: KubeObject): Request[] {
+export function selfRequest(obj: ObjectLike): Request[] {
   return [{ namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? '' }];
 }
