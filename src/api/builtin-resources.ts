@@ -125,6 +125,7 @@ export const BUILTIN_RESOURCES: ResourceDefinition[] = [
     { kind: 'RoleBinding' },
     { kind: 'Role' },
   ]),
+  ...define('scheduling.k8s.io', 'v1', [{ kind: 'PriorityClass', namespaced: false, shortNames: ['pc'] }]),
   ...define('storage.k8s.io', 'v1', [{ kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }]),
   ...define('apiextensions.k8s.io', 'v1', [{ kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [STATUS] }]),
   ...define('coordination.k8s.io', 'v1', [{ kind: 'Lease' }]),

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../api/types.ts';
 import { bootstrapRbacObjects } from './auth/bootstrap-policy.ts';
+import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.ts';
 import { firstServiceIp } from './lifecycle/service-allocator.ts';
 
 /** Objects every cluster starts with: system namespaces, the `kubernetes` Service and default RBAC. */
@@ -18,5 +19,5 @@ export function bootstrapObjects(cfg: { serviceCidr: string; apiPort: number; ap
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: cfg.apiAddress }], ports: [{ name: 'https', port: cfg.apiPort, protocol: 'TCP' }] }],
   };
-  return [...namespaces, ...serviceAccounts, kubernetesService, endpoints, ...bootstrapRbacObjects()];
+  return [...namespaces, ...serviceAccounts, kubernetesService, endpoints, ...SYSTEM_PRIORITY_CLASSES, ...bootstrapRbacObjects()];
 }

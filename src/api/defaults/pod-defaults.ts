@@ -36,6 +36,8 @@ function defaultContainer(c: Container, hostNetwork: boolean): void {
   if (c.image) c.imagePullPolicy ??= defaultPullPolicy(c.image);
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';
+  // Upstream's Go struct always serializes `resources: {}`; kubectl diff/apply compare against it.
+  (c as { resources?: object }).resources ??= {};
   for (const port of c.ports ?? []) {
     port.protocol ??= 'TCP';
     if (hostNetwork) port.hostPort ??= port.containerPort;

@@ -109,3 +109,18 @@ export const horizontalPodAutoscalerPrinter: TablePrinter = {
     return [nameOf(hpa), `${ref?.kind ?? ''}/${ref?.name ?? ''}`, formatHpaMetrics(specs, statuses), minPods, hpa.spec?.maxReplicas ?? 0, hpa.status?.currentReplicas ?? 0, ageOf(hpa, now)];
   },
 };
+
+/** PriorityClasses: NAME VALUE GLOBAL-DEFAULT AGE PREEMPTIONPOLICY. */
+export const priorityClassPrinter: TablePrinter = {
+  columns: [
+    nameColumn(),
+    column('Value', 'value represents the integer value of this priority class.', { type: 'integer' }),
+    column('Global-Default', 'globalDefault specifies whether this PriorityClass should be considered as the default priority.', { type: 'boolean' }),
+    ageColumn(),
+    column('PreemptionPolicy', 'preemptionPolicy is the Policy for preempting pods with lower priority.'),
+  ],
+  cells(obj, now) {
+    const pc = obj as { value?: number; globalDefault?: boolean; preemptionPolicy?: string };
+    return [obj.metadata?.name ?? '', pc.value ?? 0, pc.globalDefault === true, ageOf(obj, now), pc.preemptionPolicy ?? 'PreemptLowerPriority'];
+  },
+};

@@ -5,7 +5,7 @@ import { configMapPrinter, leasePrinter, namespacePrinter, resourceQuotaPrinter,
 import { eventPrinter } from './event-printer.ts';
 import { nodePrinter } from './node-printer.ts';
 import { podPrinter } from './pod-printer.ts';
-import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter } from './policy-printers.ts';
+import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter, priorityClassPrinter } from './policy-printers.ts';
 import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac-printers.ts';
 import { endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, servicePrinter } from './service-printers.ts';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage-printers.ts';
@@ -63,6 +63,7 @@ const PRINTERS: ReadonlyMap<string, TablePrinter> = new Map([
   ['events.k8s.io/Event', eventPrinter],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
+  ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
   ['networking.k8s.io/Ingress', ingressPrinter],
   ['networking.k8s.io/IngressClass', ingressClassPrinter],
   ['networking.k8s.io/NetworkPolicy', networkPolicyPrinter],

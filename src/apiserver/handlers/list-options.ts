@@ -38,7 +38,7 @@ export function parseListOptions(r: ResourceDefinition, q: URLSearchParams): Lis
   }
   for (const req of fields.requirements) {
     if (!supportsField(r.group, r.kind, req.field, r.namespaced)) {
-      throw badRequest(`"${req.field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      throw badRequest(`field label not supported: ${req.field}`);
     }
   }
   const match = q.get('resourceVersionMatch') ?? undefined;

@@ -22,7 +22,9 @@ export function initCreateMetadata(obj: KubeObject, now: Date): void {
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName.slice(0, 58)}${generateNameSuffix()}`;
   meta.uid = randomUUID();
   meta.creationTimestamp = rfc3339(now);
-  meta.generation = 1;
+  // Only objects with a spec track generations (ConfigMaps, Secrets… have none upstream).
+  if ('spec' in obj) meta.generation = 1;
+  else delete meta.generation;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -38,7 +40,8 @@ export function keepServerMetadata(updated: KubeObject, old: KubeObject): void {
   const prev = old.metadata ?? {};
   meta.uid = prev.uid;
   meta.creationTimestamp = prev.creationTimestamp;
-  meta.generation = prev.generation;
+  if (prev.generation === undefined) delete meta.generation;
+  else meta.generation = prev.generation;
   if (prev.deletionTimestamp) {
     meta.deletionTimestamp = prev.deletionTimestamp;
     if (prev.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = prev.deletionGracePeriodSeconds;
@@ -56,6 +59,7 @@ export function specPart(obj: KubeObject): Record<string, unknown> {
 }
 
 export function bumpGenerationIfSpecChanged(updated: KubeObject, old: KubeObject): void {
+  if (old.metadata?.generation === undefined) return;
   if (!isDeepStrictEqual(specPart(updated), specPart(old))) {
     const meta = (updated.metadata ??= {});
     meta.generation = (old.metadata?.generation ?? 1) + 1;
