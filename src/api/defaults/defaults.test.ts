@@ -24,7 +24,7 @@ describe('workload defaults', () => {
       template: {
         metadata: { labels: { app: 'web' } },
         spec: {
-          containers: [{ name: 'app', image: 'nginx', imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+          containers: [{ name: 'app', image: 'nginx', imagePullPolicy: 'Always', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
           dnsPolicy: 'ClusterFirst',
           restartPolicy: 'Always',
           terminationGracePeriodSeconds: 30,
