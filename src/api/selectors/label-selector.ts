@@ -121,3 +121,13 @@ export function formatLabelSelector(sel: LabelSelectorObject | undefined): strin
   }
   return parts.join(',');
 }
+
+/** Whether `labels` satisfy a `metav1.LabelSelector` object; a selector with an unknown operator matches nothing. */
+export function labelSelectorMatches(sel: LabelSelectorObject, labels: Record<string, string> | undefined): boolean {
+  try {
+    return labelSelectorFromObject(sel).matches(labels);
+  } catch (err) {
+    if (err instanceof SelectorParseError) return false;
+    throw err;
+  }
+}

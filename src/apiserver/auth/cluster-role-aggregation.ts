@@ -1,5 +1,5 @@
 import type { ClusterRole, PolicyRule } from 'kubernetes-types/rbac/v1.js';
-import { labelSelectorMatches } from './label-selector.ts';
+import { labelSelectorMatches } from '../../api/selectors/label-selector.ts';
 
 /**
  * ClusterRole name → effective rules. A role with an aggregationRule also gets the (effective) rules of every
