@@ -12,6 +12,7 @@ import type { KubeObject } from '../api/types.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/types.ts';
 import { createSerializer, type ApiContext } from './api-context.ts';
+import { createEvictionCheck } from './admission/eviction-check.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { renderKubeconfig } from './auth/kubeconfig.ts';
 import { ensurePki, type Pki } from './auth/pki.ts';
@@ -91,6 +92,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       }
     },
   };
+  ctx.evictionCheck = createEvictionCheck(ctx);
   const openapi = createOpenApiCache(() => state);
 
   const saTokens = createServiceAccountTokens({ privateKeyPem: pki.serviceAccount.privateKey, publicKeyPem: pki.serviceAccount.publicKey, issuer: 'https://kubernetes.default.svc.cluster.local', now: ctx.now });
