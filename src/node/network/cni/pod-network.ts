@@ -1,0 +1,178 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mustRun, runCommand } from '../exec.ts';
+import { CniRunner } from './cni-runner.ts';
+import { bridgeNetworkList } from './conflist.ts';
+import { installEgressGuard, removeEgressGuard } from './egress-guard.ts';
+import {
+  deleteLink,
+  ensureBridge,
+  listNetns,
+  recordIpForward,
+  removeHostportChainsIfUnused,
+  restoreIpForward,
+  setInterfaceSysctl,
+} from './host-state.ts';
+import type { CniNetworkList, CniPortMapping, CniResult } from './types.ts';
+
+/** A pod as the network sees it. */
+export interface PodNetworkRequest {
+  uid: string;
+  namespace: string;
+  name: string;
+  hostPorts?: CniPortMapping[];
+}
+
+/** Where the pod's network lives once set up. */
+export interface PodNetworkStatus {
+  /** Bind-mounted network namespace to put in the OCI spec (`linux.namespaces[type=network].path`). */
+  netnsPath: string;
+  /** The pod IP (no prefix length). */
+  ip: string;
+  /** Host side of the pod's veth pair, as reported by the bridge plugin. */
+  hostVeth?: string;
+}
+
+/** Pod networking as the agent needs it. */
+export interface PodNetwork {
+  /** Creates the pod's network namespace and attaches it; calling it again for a set-up pod returns its state. */
+  setUp(pod: PodNetworkRequest): Promise<PodNetworkStatus>;
+  /** Detaches and deletes the namespace. Idempotent: a pod that is already gone is fine. */
+  tearDown(pod: Pick<PodNetworkRequest, 'uid' | 'hostPorts'>): Promise<void>;
+  /** Tears down every pod of this network and removes everything it added to the host. */
+  cleanupAll(): Promise<void>;
+}
+
+/** Configuration of {@link CniPodNetwork}. */
+export interface CniPodNetworkConfig {
+  /** Short unique id of this network instance ([a-z0-9], ≤ 8 chars); every host object's name derives from it. */
+  id: string;
+  /** This node's pod subnet, e.g. 10.244.1.0/24. */
+  podCidr: string;
+  /** All pods of the cluster, e.g. 10.244.0.0/16: the only destinations pods may be forwarded to. */
+  clusterCidr: string;
+  /** Holds host-local's IPAM directory and the remembered ip_forward value. */
+  stateDir: string;
+  /** Defaults to `mz<id>br`. */
+  bridgeName?: string;
+  pluginDirs?: string[];
+}
+
+/** PodNetwork on Debian's CNI plugins (bridge + host-local + portmap + loopback), netns via `ip netns`. */
+export class CniPodNetwork implements PodNetwork {
+  readonly runner: CniRunner;
+  readonly bridge: string;
+  readonly guardTable: string;
+  private readonly list: CniNetworkList;
+  private hostReady: Promise<void> | undefined;
+
+  constructor(private readonly config: CniPodNetworkConfig) {
+    if (!/^[a-z0-9]{1,8}$/.test(config.id)) throw new Error(`network id must be 1-8 of [a-z0-9], got ${config.id}`);
+    this.bridge = config.bridgeName ?? `mz${config.id}br`;
+    this.guardTable = `minato-net-${config.id}`;
+    this.runner = new CniRunner({ pluginDirs: config.pluginDirs });
+    this.list = bridgeNetworkList({
+      name: `minato-${config.id}`,
+      bridge: this.bridge,
+      podCidr: config.podCidr,
+      ipamDataDir: this.ipamDir,
+    });
+  }
+
+  /** The netns name of a pod; derived from the uid alone so an agent restart finds it again. */
+  netnsName(uid: string): string {
+    return `mz${this.config.id}-${uid}`;
+  }
+
+  private get ipamDir(): string {
+    return `${this.config.stateDir}/ipam`;
+  }
+
+  async setUp(pod: PodNetworkRequest): Promise<PodNetworkStatus> {
+    await this.prepareHost();
+    const ns = this.netnsName(pod.uid);
+    const netnsPath = `/run/netns/${ns}`;
+    if (!(await listNetns()).includes(ns)) await mustRun('ip', ['netns', 'add', ns]);
+    // portmap's DEL only removes the hostPort rules it is told about, so remember them for tearDown after a restart.
+    await mkdir(this.podsDir, { recursive: true });
+    await writeFile(this.podFile(pod.uid), JSON.stringify({ hostPorts: pod.hostPorts ?? [] }));
+    try {
+      const result = await this.runner.add(this.list, {
+        containerId: pod.uid,
+        netnsPath,
+        ifName: 'eth0',
+        runtimeConfig: pod.hostPorts?.length ? { portMappings: pod.hostPorts } : undefined,
+      });
+      return { netnsPath, ...addressOf(result) };
+    } catch (e) {
+      await this.tearDown(pod).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async tearDown(pod: Pick<PodNetworkRequest, 'uid' | 'hostPorts'>): Promise<void> {
+    const ns = this.netnsName(pod.uid);
+    const exists = (await listNetns()).includes(ns);
+    const hostPorts = pod.hostPorts?.length ? pod.hostPorts : await this.savedHostPorts(pod.uid);
+    // DEL with an empty netns still releases the IPAM reservation and portmap's chain (CNI spec: DEL must tolerate missing resources).
+    await this.runner.del(this.list, {
+      containerId: pod.uid,
+      netnsPath: exists ? `/run/netns/${ns}` : '',
+      ifName: 'eth0',
+      runtimeConfig: hostPorts.length ? { portMappings: hostPorts } : undefined,
+    });
+    if (exists) await mustRun('ip', ['netns', 'del', ns]);
+    await rm(this.podFile(pod.uid), { force: true });
+  }
+
+  private get podsDir(): string {
+    return `${this.config.stateDir}/pods`;
+  }
+
+  private podFile(uid: string): string {
+    return `${this.podsDir}/${encodeURIComponent(uid)}.json`;
+  }
+
+  private async savedHostPorts(uid: string): Promise<CniPortMapping[]> {
+    try {
+      return (JSON.parse(await readFile(this.podFile(uid), 'utf8')) as { hostPorts: CniPortMapping[] }).hostPorts;
+    } catch {
+      return [];
+    }
+  }
+
+  async cleanupAll(): Promise<void> {
+    const prefix = this.netnsName('');
+    for (const ns of await listNetns()) {
+      if (ns.startsWith(prefix)) await this.tearDown({ uid: ns.slice(prefix.length) }).catch(() => runCommand('ip', ['netns', 'del', ns]));
+    }
+    await deleteLink(this.bridge);
+    await removeEgressGuard(this.guardTable);
+    await removeHostportChainsIfUnused();
+    await restoreIpForward(this.config.stateDir);
+    await rm(this.ipamDir, { recursive: true, force: true });
+    await rm(this.podsDir, { recursive: true, force: true });
+    this.hostReady = undefined;
+  }
+
+  /** Once per instance: guard first (before any pod has an address), then the bridge. */
+  private prepareHost(): Promise<void> {
+    this.hostReady ??= (async () => {
+      await recordIpForward(this.config.stateDir);
+      await installEgressGuard({ table: this.guardTable, podCidr: this.config.podCidr, allowedCidrs: [this.config.clusterCidr] });
+      await ensureBridge(this.bridge);
+      // Lets the service proxy and portmap DNAT host traffic sent to 127.0.0.0/8 into pods on this bridge.
+      await setInterfaceSysctl(this.bridge, 'route_localnet', '1');
+    })().catch((e: unknown) => {
+      this.hostReady = undefined;
+      throw e;
+    });
+    return this.hostReady;
+  }
+}
+
+function addressOf(result: CniResult): { ip: string; hostVeth?: string } {
+  const address = result.ips?.[0]?.address;
+  if (!address) throw new Error('CNI ADD returned no IP address');
+  const hostVeth = result.interfaces?.find((i) => !i.sandbox && i.name.startsWith('veth'))?.name;
+  return { ip: address.split('/')[0] ?? address, ...(hostVeth ? { hostVeth } : {}) };
+}
