@@ -1,0 +1,36 @@
+/** The alphabet upstream's SafeEncodeString maps to: no vowels, no confusable digits. */
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** JSON with object keys sorted, so equal objects always print (and hash) the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (const b of bytes) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * Upstream's ComputeHash shape: FNV-32a over the object (here its canonical JSON), then the
+ * collision count as 4 little-endian bytes, printed in decimal and mapped onto the safe alphabet
+ * (so `pod-template-hash` values look like `7c5ddbdf54`).
+ */
+export function computeHash(value: unknown, collisionCount?: number): string {
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(value)));
+  if (collisionCount !== undefined && collisionCount !== 0) {
+    const extra = new Uint8Array(4);
+    new DataView(extra.buffer).setUint32(0, collisionCount >>> 0, true);
+    h = fnv32a(extra, h);
+  }
+  return [...String(h)].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+}
