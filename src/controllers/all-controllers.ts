@@ -1,7 +1,10 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 
 /**
  * Every controller the controller manager runs, by name. One line per controller; each lives in
  * its own folder under src/controllers/.
  */
-export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {};
+export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  nodelifecycle: createNodeLifecycleController,
+};

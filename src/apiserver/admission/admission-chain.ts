@@ -3,6 +3,7 @@ import type { KubeObject } from '../../api/types.ts';
 import type { ApiContext } from '../api-context.ts';
 import type { WriteOptions } from '../handlers/write-options.ts';
 import { admitDefaultStorageClass } from './default-storage-class.ts';
+import { admitDefaultTolerationSeconds } from './default-toleration-seconds.ts';
 import { admitLimitRange } from './limit-range.ts';
 import { admitNamespaceLifecycle } from './namespace-lifecycle.ts';
 import { admitPriority } from './priority.ts';
@@ -15,6 +16,7 @@ export async function admitCreate(ctx: ApiContext, r: ResourceDefinition, obj: K
   await admitNamespaceLifecycle(ctx, r, obj);
   await admitLimitRange(ctx, r, obj);
   admitServiceAccount(r, obj);
+  admitDefaultTolerationSeconds(r, obj);
   await admitPriority(ctx, r, obj);
   await admitDefaultStorageClass(ctx, r, obj);
   await admitServiceAddresses(ctx, r, obj, undefined, opts);
