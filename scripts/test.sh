@@ -13,5 +13,15 @@ case "$tier" in
 esac
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' 2>/dev/null | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files under ${roots[*]}" >&2; exit 1; fi
-# Node 20 does not expand globs in --test, so the files are listed explicitly.
-exec node --import tsx --test --test-reporter=spec --test-concurrency=2 "${files[@]}"
+# Node 20 does not expand globs in --test, so the files are listed explicitly. Progress goes to the
+# terminal in the spec format; a TAP copy gives the closing "N passed, N failed" line.
+tap="$(mktemp)"
+trap 'rm -f "$tap"' EXIT
+status=0
+node --import tsx --test --test-concurrency=2 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || status=$?
+passed=$(grep -E '^# pass ' "$tap" | tail -1 | awk '{print $3}')
+failed=$(grep -E '^# fail ' "$tap" | tail -1 | awk '{print $3}')
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
