@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createResourceQuotaController } from './resourcequota/resourcequota-controller.ts';
 import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 
 /**
@@ -6,5 +7,6 @@ import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-co
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  resourcequota: createResourceQuotaController,
   nodelifecycle: createNodeLifecycleController,
 };
