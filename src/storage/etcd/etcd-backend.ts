@@ -1,3 +1,4 @@
+import { noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
 import { isStorageError, type KeyValue, type ListOptions, type ListResult, type Store, type WatchOptions } from '../types.ts';
 import { checkWatchStart, compactTo, findCompactedRevision } from './compact.ts';
@@ -27,6 +28,10 @@ export class EtcdBackend implements Store {
       hosts: config.hosts,
       // Lists of large objects can exceed gRPC's default 4 MiB message limit.
       grpcOptions: { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 },
+      // The client's default circuit breaker turns a few slow answers under load into minutes of
+      // refused writes, and its retries can apply a write twice; the API server reports and the
+      // caller retries instead.
+      faultHandling: { host: () => noop, global: noop },
     });
     this.ctx = { kv: this.client.kv, keys: new EtcdKeys(config.keyPrefix ?? '') };
   }
