@@ -4,7 +4,7 @@ import type { ResourceDefinition } from '../../api/resource-definition.ts';
 import { apiVersionOf, type KubeObject } from '../../api/types.ts';
 import type { ApiContext } from '../api-context.ts';
 import { admitCreate, admitUpdate } from '../admission/admission-chain.ts';
-import { bumpGenerationIfSpecChanged, initCreateMetadata, keepServerMetadata, rfc3339 } from '../lifecycle/metadata.ts';
+import { bumpGenerationIfSpecChanged, generateNameSuffix, initCreateMetadata, keepServerMetadata, rfc3339 } from '../lifecycle/metadata.ts';
 import { keepsStatusOnCreate, strategyFor } from '../lifecycle/kind-strategies.ts';
 import { applyDefaults, checkBodyAgainstSchema, validateObject } from '../object-rules.ts';
 import { badRequest, conflict, isStatusError, StatusError } from '../status-error.ts';
@@ -53,6 +53,7 @@ export async function createObject(ctx: ApiContext, r: ResourceDefinition, names
     throw badRequest('resource name may not be empty');
   }
   const now = ctx.now();
+  const generatedName = !body.metadata?.name;
   initCreateMetadata(body, now);
   if (r.hasStatusSubresource && !keepsStatusOnCreate(r.group, r.kind)) delete body.status;
   strategyFor(r.group, r.kind).prepareForCreate?.(body, rfc3339(now));
@@ -61,9 +62,25 @@ export async function createObject(ctx: ApiContext, r: ResourceDefinition, names
   await admitCreate(ctx, r, body, opts);
   const tracked = trackFields(ctx, r, undefined, body, opts);
   if (opts.dryRun) return tracked;
-  const created = await ctx.objects.create(r, tracked);
+  const created = await storeNew(ctx, r, tracked, generatedName);
   ctx.afterWrite(r, created, false);
   return created;
+}
+
+const GENERATE_NAME_ATTEMPTS = 8;
+
+/** Stores a new object; a generated name that collides is generated again (upstream RetryGenerateName). */
+async function storeNew(ctx: ApiContext, r: ResourceDefinition, obj: KubeObject, generated: boolean): Promise<KubeObject> {
+  const generateName = obj.metadata?.generateName;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.objects.create(r, obj);
+    } catch (err) {
+      const retry = generated && generateName && isStatusError(err) && err.reason === 'AlreadyExists' && attempt < GENERATE_NAME_ATTEMPTS;
+      if (!retry) throw err;
+      obj.metadata = { ...obj.metadata, name: `${generateName.slice(0, 58)}${generateNameSuffix()}` };
+    }
+  }
 }
 
 export interface ModifyOptions extends WriteOptions {
