@@ -1,0 +1,299 @@
+/**
+ * A ContainerRuntime on runc, with one conmon per container. conmon is the container's parent: it
+ * reaps it, writes its exit code to `<data>/exits/<id>` and its output to a CRI-format log, and it
+ * lives apart from the agent, so exit codes and logs survive an agent restart. All state lives
+ * under the data dir (runc's `--root`, bundles, records), so a new instance sees old containers.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { realClock, type Clock } from '../../../client/clock.ts';
+import type {
+  ContainerRuntime, ContainerSpec, ContainerState, ContainerStats, ContainerStatus, ExecOptions,
+} from '../container-runtime.ts';
+import { hostCgroupFs, oomKilled, readStats, removeEmptyCgroup, type CgroupFs } from './cgroups.ts';
+import { ContainerStore, RuntimeDirs, type ContainerRecord } from './container-store.ts';
+import { buildOciSpec } from './oci-spec.ts';
+import { readSyncMessage, run, runOk } from './process.ts';
+import { runExec } from './exec.ts';
+
+/** Configuration of a RuncRuntime; only dataDir and cgroupPrefix are required. */
+export interface RuncRuntimeConfig {
+  /** Owned by this runtime: runc root, bundles, exit files, logs. Keep it short (socket paths). */
+  dataDir: string;
+  /** First cgroup path element, unique per agent (e.g. "minato-node1"). */
+  cgroupPrefix: string;
+  runcPath?: string;
+  conmonPath?: string;
+  clock?: Clock;
+  cgroupFs?: CgroupFs;
+  /** How long to wait for a killed container's exit file (default 10 s). */
+  killTimeoutMs?: number;
+}
+
+const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const POLL_MS = 20;
+
+interface RuncState {
+  status: string;
+  pid: number;
+}
+
+/** runc + conmon implementation of {@link ContainerRuntime}. */
+export class RuncRuntime implements ContainerRuntime {
+  private readonly dirs: RuntimeDirs;
+  private readonly store: ContainerStore;
+  private readonly runc: string;
+  private readonly conmon: string;
+  private readonly clock: Clock;
+  private readonly cgroupFs: CgroupFs;
+  private readonly killTimeoutMs: number;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly config: RuncRuntimeConfig) {
+    if (!/^[a-zA-Z0-9_.-]+$/.test(config.cgroupPrefix)) throw new Error(`invalid cgroupPrefix ${config.cgroupPrefix}`);
+    this.dirs = new RuntimeDirs(config.dataDir);
+    this.store = new ContainerStore(this.dirs);
+    this.runc = config.runcPath ?? '/usr/sbin/runc';
+    this.conmon = config.conmonPath ?? '/usr/bin/conmon';
+    this.clock = config.clock ?? realClock;
+    this.cgroupFs = config.cgroupFs ?? hostCgroupFs;
+    this.killTimeoutMs = config.killTimeoutMs ?? 10_000;
+  }
+
+  /** The cgroup of a container: `/<prefix>/<podUid>/<containerId>`. */
+  cgroupsPath(podUid: string, id: string): string {
+    return posix.join('/', this.config.cgroupPrefix, podUid, id);
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= this.dirs.create();
+    return this.ready;
+  }
+
+  private runcArgs(...args: string[]): string[] {
+    return ['--root', this.dirs.runcRoot, ...args];
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    await this.init();
+    if (!ID_PATTERN.test(spec.id)) throw new Error(`invalid container id ${JSON.stringify(spec.id)}`);
+    if (!/^[a-zA-Z0-9_.-]+$/.test(spec.podUid)) throw new Error(`invalid pod uid ${JSON.stringify(spec.podUid)}`);
+    if (await this.store.load(spec.id)) throw new Error(`container ${spec.id} already exists`);
+    const cgroupsPath = this.cgroupsPath(spec.podUid, spec.id);
+    const oci = buildOciSpec(spec, { cgroupsPath, nofileLimit: await nofileHardLimit() });
+    const bundle = this.dirs.bundle(spec.id);
+    await mkdir(bundle, { recursive: true });
+    await writeFile(join(bundle, 'config.json'), JSON.stringify(oci, null, 2));
+    const rec: ContainerRecord = {
+      id: spec.id, podUid: spec.podUid, podNamespace: spec.podNamespace, podName: spec.podName,
+      containerName: spec.containerName, labels: spec.labels ?? {}, cgroupsPath, createdAt: this.clock.now().toISOString(),
+    };
+    await this.store.save(rec);
+    try {
+      await this.spawnConmon(spec.id);
+    } catch (e) {
+      await this.removeContainer(spec.id);
+      throw e;
+    }
+    return spec.id;
+  }
+
+  /** conmon runs `runc create` and reports the init pid (or the error) on its sync pipe, fd 3. */
+  private async spawnConmon(id: string): Promise<void> {
+    const bundle = this.dirs.bundle(id);
+    const args = [
+      '--cid', id, '--cuuid', id, '--name', id, '--runtime', this.runc,
+      '--runtime-arg', '--root', '--runtime-arg', this.dirs.runcRoot, '--bundle', bundle,
+      '--exit-dir', this.dirs.exits, '--log-path', `k8s-file:${this.dirs.logFile(id)}`,
+      '--container-pidfile', join(bundle, 'container.pid'), '--conmon-pidfile', join(bundle, 'conmon.pid'),
+      '--socket-dir-path', this.dirs.sockets, '--exit-delay', '0',
+    ];
+    const child = spawn(this.conmon, args, {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: { ...process.env, _OCI_SYNCPIPE: '3' },
+      detached: true,
+    });
+    child.on('error', () => undefined); // reported through the sync pipe ending without a message
+    child.unref();
+    const msg = await readSyncMessage(child.stdio[3] as Readable, 30_000);
+    if (msg.pid <= 0) throw new Error(`runc create ${id} failed: ${msg.message ?? 'unknown error'}`);
+  }
+
+  async startContainer(id: string): Promise<void> {
+    const rec = await this.record(id);
+    await runOk(this.runc, this.runcArgs('start', id));
+    rec.startedAt = this.clock.now().toISOString();
+    await this.store.save(rec);
+  }
+
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    await this.record(id);
+    if (await this.exitInfo(id)) return;
+    const st = await this.runcState(id);
+    if (!st || st.status === 'stopped') return;
+    // busybox sh as PID 1 ignores TERM, so KILL after the grace period is the normal path for it.
+    if (graceSeconds > 0) {
+      await this.kill(id, 'TERM');
+      if (await this.waitExit(id, graceSeconds * 1000)) return;
+    }
+    await this.kill(id, 'KILL');
+    if (!(await this.waitExit(id, this.killTimeoutMs))) throw new Error(`container ${id} did not exit after KILL`);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.init();
+    const rec = await this.store.load(id);
+    const st = await this.runcState(id);
+    if (st && st.status !== 'stopped') {
+      await this.kill(id, 'KILL');
+      await this.waitExit(id, this.killTimeoutMs);
+    }
+    if (st) await run(this.runc, this.runcArgs('delete', '--force', id));
+    await this.reapConmon(id);
+    await rm(this.dirs.exitFile(id), { force: true });
+    await rm(this.dirs.logFile(id), { force: true });
+    await rm(join(this.dirs.sockets, id), { recursive: true, force: true });
+    await this.store.remove(id);
+    if (rec) {
+      await removeEmptyCgroup(this.cgroupFs, rec.cgroupsPath);
+      await removeEmptyCgroup(this.cgroupFs, posix.dirname(rec.cgroupsPath));
+      await removeEmptyCgroup(this.cgroupFs, posix.join('/', this.config.cgroupPrefix));
+    }
+  }
+
+  async containerStatus(id: string): Promise<ContainerStatus> {
+    const rec = await this.record(id);
+    let exit = await this.exitInfo(id);
+    let st: RuncState | undefined;
+    if (!exit) {
+      st = await this.runcState(id);
+      // runc says stopped a moment before conmon has written the exit file.
+      if (st?.status === 'stopped' && (await this.waitExit(id, 1000))) exit = await this.exitInfo(id);
+    }
+    let state: ContainerState = 'unknown';
+    if (exit) state = 'exited';
+    else if (st?.status === 'created') state = 'created';
+    else if (st?.status === 'running' || st?.status === 'paused') state = 'running';
+    if (exit && !rec.reason) {
+      const oom = await oomKilled(this.cgroupFs, rec.cgroupsPath);
+      rec.reason = oom ? 'OOMKilled' : exit.code === 0 ? 'Completed' : 'Error';
+      await this.store.save(rec);
+    }
+    return {
+      id, state, pid: state === 'running' || state === 'created' ? st?.pid : undefined,
+      exitCode: exit?.code, createdAt: rec.createdAt, startedAt: rec.startedAt, finishedAt: exit?.at,
+      reason: exit ? rec.reason : undefined, podUid: rec.podUid, podNamespace: rec.podNamespace,
+      podName: rec.podName, containerName: rec.containerName, labels: rec.labels,
+    };
+  }
+
+  async listContainers(): Promise<ContainerStatus[]> {
+    await this.init();
+    const out: ContainerStatus[] = [];
+    for (const id of await this.store.ids()) {
+      if (await this.store.load(id)) out.push(await this.containerStatus(id));
+    }
+    return out;
+  }
+
+  async exec(id: string, command: string[], options: ExecOptions = {}): Promise<number> {
+    await this.record(id);
+    const args = ['exec'];
+    if (options.tty) args.push('--tty');
+    for (const [k, v] of Object.entries(options.env ?? {})) args.push('--env', `${k}=${v}`);
+    return runExec(this.runc, this.runcArgs(...args, id, ...command), options);
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    const rec = await this.record(id);
+    return readStats(this.cgroupFs, rec.cgroupsPath);
+  }
+
+  logPath(id: string): string {
+    return this.dirs.logFile(id);
+  }
+
+  private async record(id: string): Promise<ContainerRecord> {
+    await this.init();
+    const rec = await this.store.load(id);
+    if (!rec) throw new Error(`container ${id} not found`);
+    return rec;
+  }
+
+  private async runcState(id: string): Promise<RuncState | undefined> {
+    const r = await run(this.runc, this.runcArgs('state', id));
+    if (r.code !== 0) return undefined;
+    return JSON.parse(r.stdout) as RuncState;
+  }
+
+  private async kill(id: string, signal: 'TERM' | 'KILL'): Promise<void> {
+    // Fails when the container has just exited; the exit file is the truth, so the error is ignored.
+    await run(this.runc, this.runcArgs('kill', id, signal));
+  }
+
+  private async exitInfo(id: string): Promise<{ code: number; at: string } | undefined> {
+    try {
+      const text = await readFile(this.dirs.exitFile(id), 'utf8');
+      if (text.trim() === '') return undefined; // conmon is still writing it
+      const st = await stat(this.dirs.exitFile(id));
+      return { code: Number(text.trim()), at: st.mtime.toISOString() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async waitExit(id: string, timeoutMs: number): Promise<boolean> {
+    const deadline = this.clock.now().getTime() + timeoutMs;
+    for (;;) {
+      if (await this.exitInfo(id)) return true;
+      if (this.clock.now().getTime() >= deadline) return false;
+      await this.clock.sleep(POLL_MS);
+    }
+  }
+
+  /** conmon exits by itself after the container; make sure of it before its files go away. */
+  private async reapConmon(id: string): Promise<void> {
+    const pid = await readPid(join(this.dirs.bundle(id), 'conmon.pid'));
+    if (pid === undefined) return;
+    const deadline = this.clock.now().getTime() + 2000;
+    while (await isConmonOf(pid, id)) {
+      if (this.clock.now().getTime() >= deadline) {
+        process.kill(pid, 'SIGKILL');
+        return;
+      }
+      await this.clock.sleep(POLL_MS);
+    }
+  }
+}
+
+async function readPid(path: string): Promise<number | undefined> {
+  try {
+    const n = Number((await readFile(path, 'utf8')).trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks the pid still names conmon for this container (pids get reused). */
+async function isConmonOf(pid: number, id: string): Promise<boolean> {
+  try {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    if (/\) Z /.test(stat)) return false;
+    return (argv[0] ?? '').endsWith('conmon') && argv.includes(id);
+  } catch {
+    return false;
+  }
+}
+
+/** The agent's RLIMIT_NOFILE hard limit; a container cannot be given more without CAP_SYS_RESOURCE. */
+async function nofileHardLimit(): Promise<number> {
+  const text = await readFile('/proc/self/limits', 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
+  const hard = line?.trim().split(/\s+/)[4];
+  const n = Number(hard);
+  return Number.isFinite(n) && n > 0 ? n : 1024;
+}
