@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { startApiServer } from '../apiserver/api-server.ts';
 import { KubeClient } from '../client/kube-client.ts';
 import { runControllerManager } from '../controllers/controller-manager.ts';
+import { runScheduler } from '../scheduler/scheduler.ts';
 
 interface ServerFlags {
   dataDir: string;
@@ -35,6 +36,7 @@ export function registerServerCommand(program: Command): void {
         const cert = await server.pki.issueClientCert('system:kube-controller-manager', ['system:masters']);
         client = new KubeClient({ server: server.url, ca: Buffer.from(server.pki.ca.cert), cert: Buffer.from(cert.cert), key: Buffer.from(cert.key) }, 'minato-controller-manager');
         components.push(runControllerManager({ client, log }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
+        components.push(runScheduler({ client, log }, stopping.signal).catch((err: unknown) => void log('scheduler stopped', { err: String(err) })));
       }
       process.stdout.write(`Minato API server is ready at ${server.url}\n`);
       process.stdout.write(`  kubeconfig: ${server.kubeconfigPath}\n`);
