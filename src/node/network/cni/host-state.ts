@@ -80,7 +80,20 @@ export async function removeHostportChainsIfUnused(): Promise<boolean> {
     await runCommand('iptables', ['-w', '-t', 'nat', '-F', chain]);
     await runCommand('iptables', ['-w', '-t', 'nat', '-X', chain]);
   }
+  // portmap made iptables-nft create `ip nat` (and probe `ip6 nat`); drop them if nothing else lives there.
+  for (const family of ['ip', 'ip6']) await deleteTableIfEmpty(family, 'nat');
   return true;
+}
+
+const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING', 'FORWARD']);
+
+/** Deletes an iptables-nft table holding no rules, sets or chains other than the built-in ones. */
+async function deleteTableIfEmpty(family: string, table: string): Promise<void> {
+  const res = await runCommand('nft', ['-j', 'list', 'table', family, table]);
+  if (res.code !== 0) return;
+  const items = (JSON.parse(res.stdout) as { nftables: Array<Record<string, { name?: string }>> }).nftables;
+  const busy = items.some((i) => i.rule || i.set || i.map || (i.chain && !BUILTIN_CHAINS.has(i.chain.name ?? '')));
+  if (!busy) await runCommand('nft', ['delete', 'table', family, table]);
 }
 
 /** Splits an `iptables -S` rule into arguments, honouring the double quotes used around comments. */

@@ -48,6 +48,7 @@ describe('CniPodNetwork (root)', () => {
     assert.match(pods.a.ip, new RegExp(`^10\\.${second}\\.1\\.\\d+$`));
     assert.notEqual(pods.a.ip, pods.b.ip);
     assert.ok(existsSync(pods.a.netnsPath));
+    assert.deepEqual(await node1.setUp({ uid: 'pod-a', namespace: 'default', name: 'a' }), pods.a, 'setUp again returns the same attachment');
     servers.push(await startHttpd(node1.netnsName('pod-b'), `${dir}/www-b`, 'hello from b'));
     assert.equal(await httpGetFrom(node1.netnsName('pod-a'), `http://${pods.b?.ip}:8080/`), 'hello from b');
     assert.equal(await httpGet(pods.b.ip, 8080), 'hello from b', 'host → pod');
@@ -70,8 +71,11 @@ describe('CniPodNetwork (root)', () => {
     pods.d = await node1.setUp({ uid: 'pod-d', namespace: 'default', name: 'd', hostPorts: [{ hostPort, containerPort: 8080, protocol: 'tcp' }] });
     servers.push(await startHttpd(node1.netnsName('pod-d'), `${dir}/www-d`, 'hello from d'));
     assert.equal(await httpGet('127.0.0.1', hostPort), 'hello from d');
-    await node1.tearDown({ uid: 'pod-d', hostPorts: [{ hostPort, containerPort: 8080, protocol: 'tcp' }] });
+    // An agent restart: a fresh instance tears the pod down from its uid alone (hostPorts come from the state dir).
+    const restarted = new CniPodNetwork({ id: `${id}a`, podCidr: subnetAt(cluster, 1), clusterCidr: cluster, stateDir: `${dir}/n1` });
+    await restarted.tearDown({ uid: 'pod-d' });
     await assert.rejects(httpGet('127.0.0.1', hostPort, { timeoutMs: 1000 }));
+    assert.doesNotMatch((await runCommand('iptables-save', ['-t', 'nat'])).stdout, /id: "pod-d"/);
   });
 
   it('drops pod traffic to addresses outside the pod network (guard), while the host still reaches them', async () => {
@@ -103,13 +107,20 @@ describe('CniPodNetwork (root)', () => {
   it('measures CNI ADD/DEL latency', async () => {
     const add: number[] = [];
     const del: number[] = [];
-    for (let i = 0; i < 8; i++) {
+    const up: number[] = [];
+    const down: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      let t = performance.now();
       await node2.setUp({ uid: `bench-${i}`, namespace: 'default', name: `bench-${i}` });
-      add.push(node2.runner.lastTimings.reduce((s, t) => s + t.ms, 0));
+      up.push(performance.now() - t);
+      add.push(node2.runner.lastTimings.reduce((s, x) => s + x.ms, 0));
+      t = performance.now();
       await node2.tearDown({ uid: `bench-${i}` });
-      del.push(node2.runner.lastTimings.reduce((s, t) => s + t.ms, 0));
+      down.push(performance.now() - t);
+      del.push(node2.runner.lastTimings.reduce((s, x) => s + x.ms, 0));
     }
-    console.log(`CNI ADD p50 ${median(add).toFixed(1)} ms, DEL p50 ${median(del).toFixed(1)} ms (plugins only, n=8)`);
+    const f = (v: number[]): string => `${median(v).toFixed(1)} ms`;
+    console.log(`CNI ADD p50 ${f(add)}, DEL p50 ${f(del)} (plugins only); setUp p50 ${f(up)}, tearDown p50 ${f(down)} (with netns), n=10`);
   });
 
   it('cleanupAll leaves no netns, veths, bridges, nft tables, CNI chains or IPAM state', async () => {

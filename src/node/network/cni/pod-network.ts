@@ -91,10 +91,15 @@ export class CniPodNetwork implements PodNetwork {
     await this.prepareHost();
     const ns = this.netnsName(pod.uid);
     const netnsPath = `/run/netns/${ns}`;
-    if (!(await listNetns()).includes(ns)) await mustRun('ip', ['netns', 'add', ns]);
+    const saved = await this.saved(pod.uid);
+    const exists = (await listNetns()).includes(ns);
+    // A repeated ADD would fail (eth0 exists, host-local refuses a second address), so answer from the record.
+    if (exists && saved?.status) return saved.status;
+    if (exists) await this.tearDown(pod); // a half-finished earlier attempt
+    await mustRun('ip', ['netns', 'add', ns]);
     // portmap's DEL only removes the hostPort rules it is told about, so remember them for tearDown after a restart.
-    await mkdir(this.podsDir, { recursive: true });
-    await writeFile(this.podFile(pod.uid), JSON.stringify({ hostPorts: pod.hostPorts ?? [] }));
+    const record: SavedPod = { hostPorts: pod.hostPorts ?? [] };
+    await this.save(pod.uid, record);
     try {
       const result = await this.runner.add(this.list, {
         containerId: pod.uid,
@@ -102,7 +107,9 @@ export class CniPodNetwork implements PodNetwork {
         ifName: 'eth0',
         runtimeConfig: pod.hostPorts?.length ? { portMappings: pod.hostPorts } : undefined,
       });
-      return { netnsPath, ...addressOf(result) };
+      const status = { netnsPath, ...addressOf(result) };
+      await this.save(pod.uid, { ...record, status });
+      return status;
     } catch (e) {
       await this.tearDown(pod).catch(() => undefined);
       throw e;
@@ -112,7 +119,7 @@ export class CniPodNetwork implements PodNetwork {
   async tearDown(pod: Pick<PodNetworkRequest, 'uid' | 'hostPorts'>): Promise<void> {
     const ns = this.netnsName(pod.uid);
     const exists = (await listNetns()).includes(ns);
-    const hostPorts = pod.hostPorts?.length ? pod.hostPorts : await this.savedHostPorts(pod.uid);
+    const hostPorts = pod.hostPorts?.length ? pod.hostPorts : ((await this.saved(pod.uid))?.hostPorts ?? []);
     // DEL with an empty netns still releases the IPAM reservation and portmap's chain (CNI spec: DEL must tolerate missing resources).
     await this.runner.del(this.list, {
       containerId: pod.uid,
@@ -132,12 +139,17 @@ export class CniPodNetwork implements PodNetwork {
     return `${this.podsDir}/${encodeURIComponent(uid)}.json`;
   }
 
-  private async savedHostPorts(uid: string): Promise<CniPortMapping[]> {
+  private async saved(uid: string): Promise<SavedPod | undefined> {
     try {
-      return (JSON.parse(await readFile(this.podFile(uid), 'utf8')) as { hostPorts: CniPortMapping[] }).hostPorts;
+      return JSON.parse(await readFile(this.podFile(uid), 'utf8')) as SavedPod;
     } catch {
-      return [];
+      return undefined;
     }
+  }
+
+  private async save(uid: string, record: SavedPod): Promise<void> {
+    await mkdir(this.podsDir, { recursive: true });
+    await writeFile(this.podFile(uid), JSON.stringify(record));
   }
 
   async cleanupAll(): Promise<void> {
@@ -168,6 +180,12 @@ export class CniPodNetwork implements PodNetwork {
     });
     return this.hostReady;
   }
+}
+
+/** What is kept per pod under `<stateDir>/pods/`, so tearDown and repeated setUp work after an agent restart. */
+interface SavedPod {
+  hostPorts: CniPortMapping[];
+  status?: PodNetworkStatus;
 }
 
 function addressOf(result: CniResult): { ip: string; hostVeth?: string } {

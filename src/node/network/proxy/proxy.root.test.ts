@@ -7,6 +7,10 @@ import { CniPodNetwork } from '../cni/pod-network.ts';
 import { mustRun, runCommand } from '../exec.ts';
 import { subnetAt } from '../ipv4.ts';
 import { freeClusterCidr, httpGet, httpGetFrom, requireHost, runId, startHttpd, stop } from '../testing/host.ts';
+import { listNetns } from '../cni/host-state.ts';
+import { ClusterResolver } from '../dns/cluster-resolver.ts';
+import { ClusterDnsServer } from '../dns/dns-server.ts';
+import { MemoryDnsRecords } from '../dns/records.ts';
 import { LoadBalancerAllocator } from './lb-allocator.ts';
 import { NftServiceProxy } from './service-proxy.ts';
 import type { ProxyService, ProxyState } from './types.ts';
@@ -130,6 +134,24 @@ describe('NftServiceProxy (root)', () => {
     assert.deepEqual([...(await bodies(lbWeb, 80, 12))].sort(), ['podA', 'podB']);
   });
 
+  it('cluster DNS on the bridge gateway answers a pod, and the name leads to the Service', async () => {
+    const records = new MemoryDnsRecords();
+    records.set('default', 'web', { clusterIP, ports: [{ name: 'http', port: 80, protocol: 'TCP' }], endpoints: [] });
+    const gateway = subnetAt(cluster, 1).replace(/0\/24$/, '1');
+    const dns = new ClusterDnsServer({ address: gateway, port: 53, resolver: new ClusterResolver({ records }) });
+    await dns.start();
+    try {
+      const ns = pods.netnsName('client');
+      const out = await runCommand('ip', ['netns', 'exec', ns, 'busybox', 'nslookup', 'web.default.svc.cluster.local', gateway], { timeoutMs: 5000 });
+      assert.match(out.stdout, new RegExp(clusterIP.replace(/\./g, '\\.')), out.stdout + out.stderr);
+      const nx = await runCommand('ip', ['netns', 'exec', ns, 'busybox', 'nslookup', 'nope.default.svc.cluster.local', gateway], { timeoutMs: 5000 });
+      assert.match(nx.stdout + nx.stderr, /NXDOMAIN|can't find/i);
+      assert.ok(['podA', 'podB'].includes((await httpGetFrom(ns, `http://${clusterIP}/`)) ?? ''));
+    } finally {
+      await dns.stop();
+    }
+  });
+
   it('cleanup removes the table and restores route_localnet', async () => {
     await proxy.cleanup();
     const tables = await mustRun('nft', ['list', 'tables']);
@@ -139,5 +161,14 @@ describe('NftServiceProxy (root)', () => {
     await assert.rejects(httpGet(lbWeb, 80, { timeoutMs: 1000 }));
     const r = await runCommand('nft', ['list', 'table', 'ip', `minato-${id}`]);
     assert.notEqual(r.code, 0);
+  });
+
+  it('with the pod network cleaned up too, the host has nothing of this run left', async () => {
+    for (const s of servers.splice(0)) await stop(s);
+    await pods.cleanupAll();
+    assert.deepEqual((await listNetns()).filter((n) => n.startsWith(`mz${id}`)), []);
+    assert.doesNotMatch(await mustRun('ip', ['-o', 'link', 'show']), new RegExp(`mz${id}`));
+    assert.doesNotMatch(await mustRun('nft', ['list', 'tables']), new RegExp(id));
+    assert.doesNotMatch((await runCommand('iptables-save', ['-t', 'nat'])).stdout, new RegExp(`minato-${id}`));
   });
 });
