@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createDisruptionController } from './disruption/disruption-controller.ts';
 import { createResourceQuotaController } from './resourcequota/resourcequota-controller.ts';
 import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
 
@@ -7,6 +8,7 @@ import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-co
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  disruption: createDisruptionController,
   resourcequota: createResourceQuotaController,
   nodelifecycle: createNodeLifecycleController,
 };
