@@ -102,6 +102,12 @@ export class KubeClient {
     return this.send<T>('PUT', resourcePath(r, obj.metadata?.namespace, obj.metadata?.name ?? '', 'status') + query(writeQuery(opts)), body);
   }
 
+  /** PUTs the object to one of its subresources (`namespaces/finalize`, `deployments/scale`). */
+  updateSubresource<T = KubeObject>(r: ResourceRef, obj: KubeObject | ObjectLike, subresource: string): Promise<T> {
+    const body = { apiVersion: apiVersionOfRef(r), kind: r.kind, ...obj };
+    return this.send<T>('PUT', resourcePath(r, obj.metadata?.namespace, obj.metadata?.name ?? '', subresource), body);
+  }
+
   patch<T = KubeObject>(r: ResourceRef, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions & { subresource?: string; force?: boolean } = {}): Promise<T> {
     const q = { ...writeQuery(opts), ...(opts.force ? { force: 'true' } : {}) };
     return this.send<T>('PATCH', resourcePath(r, namespace, name, opts.subresource) + query(q), patch, PATCH_CONTENT_TYPES[type]);
