@@ -1,36 +1,38 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { mustRun, runCommand } from '../exec.ts';
 
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 
 /**
- * Remembers net.ipv4.ip_forward as it was before our first pod (the bridge plugin turns it on for the
- * whole host) in `stateDir`, so an agent restart still knows the original value.
+ * Registers `user` as needing net.ipv4.ip_forward (the bridge plugin turns it on for the whole host).
+ * The first user on the host records the value found before any of us in `<dir>/orig`; each user has a
+ * file in `<dir>/users/`. The directory is host-wide (default /run/minato-net/ip-forward) so that several
+ * pod networks on one machine — other nodes, other agents — agree on when forwarding may be turned off.
  */
-export async function recordIpForward(stateDir: string): Promise<void> {
-  const file = `${stateDir}/ip_forward.orig`;
-  try {
-    await readFile(file, 'utf8');
-  } catch {
-    await mkdir(stateDir, { recursive: true });
-    await writeFile(file, (await readFile(IP_FORWARD, 'utf8')).trim());
-  }
+export async function acquireIpForward(dir: string, user: string): Promise<void> {
+  await mkdir(`${dir}/users`, { recursive: true });
+  const current = (await readFile(IP_FORWARD, 'utf8')).trim();
+  await writeFile(`${dir}/orig`, current, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+  await writeFile(`${dir}/users/${user}`, '');
 }
 
 /**
- * Puts ip_forward back when we were the ones who turned it on. Caveat: on a shared host another
- * network user that needs forwarding while we clean up would lose it; the host had it off before us.
+ * Drops `user`; the last one out puts ip_forward back to the recorded value — unless some bridge on the
+ * host still has ports (someone else's pods rely on forwarding), in which case it is left on.
  */
-export async function restoreIpForward(stateDir: string): Promise<void> {
-  const file = `${stateDir}/ip_forward.orig`;
-  let orig: string;
-  try {
-    orig = (await readFile(file, 'utf8')).trim();
-  } catch {
-    return;
-  }
-  if (orig === '0') await writeFile(IP_FORWARD, '0');
-  await rm(file, { force: true });
+export async function releaseIpForward(dir: string, user: string): Promise<void> {
+  await rm(`${dir}/users/${user}`, { force: true });
+  const others = await readdir(`${dir}/users`).catch(() => []);
+  if (others.length > 0) return;
+  const orig = await readFile(`${dir}/orig`, 'utf8').then((t) => t.trim(), () => undefined);
+  const slaves = (await runCommand('ip', ['-o', 'link', 'show', 'type', 'bridge_slave'])).stdout.trim();
+  if (orig === '0' && slaves === '') await writeFile(IP_FORWARD, '0');
+  if (slaves !== '') return;
+  await rm(dir, { recursive: true, force: true });
+  await rmdir(dirname(dir)).catch(() => undefined); // only if empty
 }
 
 /** Sets a per-interface IPv4 sysctl such as route_localnet. */

@@ -4,12 +4,12 @@ import { CniRunner } from './cni-runner.ts';
 import { bridgeNetworkList } from './conflist.ts';
 import { installEgressGuard, removeEgressGuard } from './egress-guard.ts';
 import {
+  acquireIpForward,
   deleteLink,
+  releaseIpForward,
   ensureBridge,
   listNetns,
-  recordIpForward,
   removeHostportChainsIfUnused,
-  restoreIpForward,
   setInterfaceSysctl,
 } from './host-state.ts';
 import type { CniNetworkList, CniPortMapping, CniResult } from './types.ts';
@@ -52,6 +52,8 @@ export interface CniPodNetworkConfig {
   clusterCidr: string;
   /** Holds host-local's IPAM directory and the remembered ip_forward value. */
   stateDir: string;
+  /** Host-wide directory shared by every pod network on this machine to agree on ip_forward; default /run/minato-net/ip-forward. */
+  ipForwardDir?: string;
   /** Defaults to `mz<id>br`. */
   bridgeName?: string;
   pluginDirs?: string[];
@@ -81,6 +83,10 @@ export class CniPodNetwork implements PodNetwork {
   /** The netns name of a pod; derived from the uid alone so an agent restart finds it again. */
   netnsName(uid: string): string {
     return `mz${this.config.id}-${uid}`;
+  }
+
+  private get ipForwardDir(): string {
+    return this.config.ipForwardDir ?? '/run/minato-net/ip-forward';
   }
 
   private get ipamDir(): string {
@@ -160,7 +166,7 @@ export class CniPodNetwork implements PodNetwork {
     await deleteLink(this.bridge);
     await removeEgressGuard(this.guardTable);
     await removeHostportChainsIfUnused();
-    await restoreIpForward(this.config.stateDir);
+    await releaseIpForward(this.ipForwardDir, this.guardTable);
     await rm(this.ipamDir, { recursive: true, force: true });
     await rm(this.podsDir, { recursive: true, force: true });
     this.hostReady = undefined;
@@ -169,7 +175,7 @@ export class CniPodNetwork implements PodNetwork {
   /** Once per instance: guard first (before any pod has an address), then the bridge. */
   private prepareHost(): Promise<void> {
     this.hostReady ??= (async () => {
-      await recordIpForward(this.config.stateDir);
+      await acquireIpForward(this.ipForwardDir, this.guardTable);
       await installEgressGuard({ table: this.guardTable, podCidr: this.config.podCidr, allowedCidrs: [this.config.clusterCidr] });
       await ensureBridge(this.bridge);
       // Lets the service proxy and portmap DNAT host traffic sent to 127.0.0.0/8 into pods on this bridge.
