@@ -135,7 +135,9 @@ async function writeUpdate(ctx: ApiContext, r: ResourceDefinition, current: Kube
   if (isDeepStrictEqual(next, current)) return current;
   const tracked = trackFields(ctx, r, current, next, opts, opts.subresource);
   if (opts.dryRun) return tracked;
-  if (tracked.metadata?.deletionTimestamp && (tracked.metadata.finalizers ?? []).length === 0) {
+  // A terminating Namespace also waits for its spec.finalizers (removed only through /finalize).
+  const specFinalizers = r.group === '' && r.kind === 'Namespace' ? ((tracked.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
+  if (tracked.metadata?.deletionTimestamp && (tracked.metadata.finalizers ?? []).length === 0 && specFinalizers.length === 0) {
     const deleted = await ctx.objects.delete(r, tracked);
     ctx.afterWrite(r, deleted, true);
     return deleted;
