@@ -16,6 +16,9 @@ export interface GraphNode {
   request: Request;
 }
 
+/** Resources the collector leaves alone, as upstream's does: Events are many and own nothing. */
+const IGNORED = new Set(['/events', 'events.k8s.io/events']);
+
 const refKey = (r: ResourceRef) => `${r.resource}.${r.version}.${r.group}`;
 
 /**
@@ -78,7 +81,7 @@ export class ObjectGraph implements Source {
       if (signal.aborted) return;
       const found = await discoverResources(this.ctx.client, (path, err) => this.ctx.log('discovery failed', { controller: 'garbagecollector', path, err: String(err) }));
       const added: ResourceRef[] = [];
-      for (const r of found.filter(isDeletable)) {
+      for (const r of found.filter((x) => isDeletable(x) && !IGNORED.has(`${x.group}/${x.resource}`))) {
         const ref: ResourceRef = { group: r.group, version: r.version, resource: r.resource, kind: r.kind, namespaced: r.namespaced };
         this.byKind.set(`${r.group}/${r.kind}`, ref);
         if (this.refs.has(refKey(ref))) continue;

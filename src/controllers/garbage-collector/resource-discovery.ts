@@ -12,9 +12,6 @@ interface ApiGroupList {
   groups: Array<{ name: string; preferredVersion?: { version: string }; versions: Array<{ version: string }> }>;
 }
 
-/** Resources no controller should watch wholesale (upstream's GC ignores Events too). */
-const IGNORED = new Set(['/events', 'events.k8s.io/events']);
-
 /**
  * Every resource the server serves in each group's preferred version, with the verbs it
  * supports (legacy discovery: `/api/v1`, `/apis`, `/apis/<group>/<version>`). Subresources are left
@@ -33,7 +30,7 @@ export async function discoverResources(client: KubeClient, onError?: (groupVers
       try {
         const list = await client.getPath<{ resources: ApiResource[] }>(path);
         return list.resources
-          .filter((r) => !r.name.includes('/') && !IGNORED.has(`${group}/${r.name}`))
+          .filter((r) => !r.name.includes('/'))
           .map((r) => ({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs ?? [] }));
       } catch (err) {
         onError?.(path, err);
