@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import type { ResourceDefinition } from '../api/resource-definition.ts';
@@ -23,6 +24,9 @@ import { establishCrds } from './crd-controller.ts';
 import { buildCatalogState, customSchemaOf, printerOf, scalePathsOf, type CatalogState } from './registry/catalog-state.ts';
 import { ObjectStore } from './registry/object-store.ts';
 import { createRequestHandler } from './request-handler.ts';
+import { createKubeletClient, type AgentCredentials } from './kubelet/kubelet-client.ts';
+import { createMetricsApi } from './metrics/metrics-api.ts';
+import { createUpgradeHandler } from './upgrade-handler.ts';
 import { createOpenApiCache } from './openapi/openapi-cache.ts';
 import { createObject } from './handlers/object-writes.ts';
 import { isStatusError } from './status-error.ts';
@@ -103,6 +107,14 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const authenticator = createAuthenticator({ staticTokens: new Map(), serviceAccountTokens: saTokens, serviceAccountExists });
   const authorizer = createRbacAuthorizer(storeRbacSource(ctx));
 
+  // The client certificate the API server presents to node agents, issued once per start.
+  let agentCredentials: Promise<AgentCredentials> | undefined;
+  const kubelet = createKubeletClient({
+    ctx,
+    credentials: () => (agentCredentials ??= pki.issueClientCert('kube-apiserver-kubelet-client', ['system:masters']).then((c) => ({ cert: c.cert, key: c.key, ca: pki.ca.cert }))),
+  });
+  const metrics = createMetricsApi({ ctx, kubelet, log });
+
   const server: Server = createServer({ key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: false });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
@@ -119,9 +131,18 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     serverAddress: () => `${host}:${(server.address() as AddressInfo).port}`,
     signal: shutdown.signal,
     bookmarkIntervalMs: cfg.bookmarkIntervalMs ?? 60_000,
+    kubelet,
+    metrics,
     log,
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => void handler(req, res));
+  const upgrade = createUpgradeHandler({ ctx, authenticator, authorizer, kubelet, log });
+  const upgraded = new Set<Duplex>(); // detached from the HTTP server, so closed by hand on shutdown
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    void upgrade(req, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(cfg.port ?? 0, host, () => resolve());
@@ -150,6 +171,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
       clearInterval(compaction);
       shutdown.abort();
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await refreshing;
       await store.close();

@@ -7,6 +7,9 @@ import { forbiddenStatusMessage, type Attributes } from './auth/authorizer.ts';
 import { applyImpersonation, ImpersonationError } from './auth/impersonation.ts';
 import type { RbacAuthorizer } from './auth/rbac-authorizer.ts';
 import type { ServiceAccountTokens } from './auth/service-account-tokens.ts';
+import type { KubeletClient } from './kubelet/kubelet-client.ts';
+import { METRICS_GROUP } from './metrics/metrics-resources.ts';
+import type { MetricsApi } from './metrics/metrics-api.ts';
 import type { UserInfo } from './auth/user-info.ts';
 import { handleNonResource } from './handlers/non-resource.ts';
 import { handleResource } from './handlers/resource-handler.ts';
@@ -33,6 +36,9 @@ export interface RequestHandlerDeps {
   serverAddress: () => string;
   signal: AbortSignal;
   bookmarkIntervalMs: number;
+  /** Reaches node agents for pods/log, exec, attach, portforward and metrics. */
+  kubelet: KubeletClient;
+  metrics: MetricsApi;
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -75,7 +81,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
     toStorage: (s: RequestScope, o: KubeObject) => toStorageObject(s.r, o),
     printer: d.printer,
     bookmarkIntervalMs: d.bookmarkIntervalMs,
-    subresources: subresourceHandlers({ ctx: d.ctx, saTokens: d.saTokens, decodeProtobuf }),
+    subresources: subresourceHandlers({ ctx: d.ctx, saTokens: d.saTokens, kubelet: d.kubelet, decodeProtobuf }),
   };
   return async (req, res) => {
     const warnings: string[] = [];
@@ -105,6 +111,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
       const verb = verbOf(method, !!info.name, url.searchParams);
       await authorize(d, { user, verb, resourceRequest: true, apiGroup: r.group, apiVersion: r.version, resource: r.plural, subresource: info.subresource, namespace: info.namespace, name: info.name });
       const scope: RequestScope = { req, res, query: url.searchParams, r, namespace: info.namespace, name: info.name, subresource: info.subresource, user, negotiated, signal: d.signal, warnings };
+      if (r.group === METRICS_GROUP) return await d.metrics.serve(scope);
       if (r.virtual && !info.subresource) return await handleVirtual({ ctx: d.ctx, authenticator: d.authenticator, authorizer: d.authorizer, decodeProtobuf }, scope);
       await handleResource(resourceDeps, scope);
     } catch (err) {
@@ -113,7 +120,8 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
   };
 }
 
-async function impersonate(d: RequestHandlerDeps, req: IncomingMessage, user: UserInfo): Promise<UserInfo> {
+/** Applies `Impersonate-*` headers after checking the caller may impersonate. */
+export async function impersonate(d: Pick<RequestHandlerDeps, 'authorizer'>, req: IncomingMessage, user: UserInfo): Promise<UserInfo> {
   try {
     return await applyImpersonation(req, user, d.authorizer);
   } catch (err) {
@@ -122,7 +130,8 @@ async function impersonate(d: RequestHandlerDeps, req: IncomingMessage, user: Us
   }
 }
 
-async function authorize(d: RequestHandlerDeps, attrs: Attributes): Promise<void> {
+/** Throws the upstream-shaped 403 unless RBAC allows `attrs`. */
+export async function authorize(d: Pick<RequestHandlerDeps, 'authorizer'>, attrs: Attributes): Promise<void> {
   const decision = await d.authorizer.authorize(attrs);
   if (!decision.allowed) {
     const resource = attrs.resourceRequest ? (attrs.subresource ? `${attrs.resource ?? ''}/${attrs.subresource}` : attrs.resource) : undefined;

@@ -5,7 +5,9 @@ import type { ServiceAccountTokens } from '../auth/service-account-tokens.ts';
 import { decodeObjectBody, readBody } from '../http/body.ts';
 import { sendJson } from '../http/respond.ts';
 import { rfc3339 } from '../lifecycle/metadata.ts';
-import { badRequest, conflict, invalid, methodNotAllowed, notFound } from '../status-error.ts';
+import type { KubeletClient } from '../kubelet/kubelet-client.ts';
+import { badRequest, conflict, invalid, methodNotAllowed } from '../status-error.ts';
+import { servePodLog } from './pod-streams.ts';
 import { deleteObject } from './object-deletes.ts';
 import { modifyObject } from './object-writes.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -39,12 +41,16 @@ export async function bindPod(ctx: ApiContext, namespace: string, name: string, 
   );
 }
 
+async function upgradeRequired(): Promise<void> {
+  throw badRequest('Upgrade request required');
+}
+
 async function readJson(s: RequestScope, decodeProtobuf: (b: Buffer) => unknown): Promise<KubeObject> {
   return decodeObjectBody(await readBody(s.req), s.req.headers['content-type'], decodeProtobuf) as KubeObject;
 }
 
 /** Subresources with their own semantics: pods/binding, pods/eviction, serviceaccounts/token, namespaces/finalize. */
-export function subresourceHandlers(d: { ctx: ApiContext; saTokens: ServiceAccountTokens; decodeProtobuf: (b: Buffer) => unknown }): Record<string, (s: RequestScope) => Promise<void>> {
+export function subresourceHandlers(d: { ctx: ApiContext; saTokens: ServiceAccountTokens; kubelet: KubeletClient; decodeProtobuf: (b: Buffer) => unknown }): Record<string, (s: RequestScope) => Promise<void>> {
   return {
     '/pods/binding': async (s) => {
       if (s.req.method !== 'POST') throw methodNotAllowed('only POST is allowed on pods/binding');
@@ -92,11 +98,10 @@ export function subresourceHandlers(d: { ctx: ApiContext; saTokens: ServiceAccou
       }
       sendJson(s.res, 200, updated);
     },
-    '*/log': async (s) => {
-      throw badRequest(`pod ${s.name ?? ''} does not have a host assigned`);
-    },
-    '*/exec': async () => {
-      throw notFound('', 'pods/exec', '');
-    },
+    '/pods/log': (s) => servePodLog({ ctx: d.ctx, kubelet: d.kubelet }, s),
+    // exec/attach/portforward arrive as upgrades (see createUpgradeHandler); a plain request cannot stream.
+    '/pods/exec': upgradeRequired,
+    '/pods/attach': upgradeRequired,
+    '/pods/portforward': upgradeRequired,
   };
 }

@@ -1,5 +1,6 @@
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import { BUILTIN_RESOURCES } from '../../api/builtin-resources.ts';
+import { METRICS_RESOURCES } from '../metrics/metrics-resources.ts';
 import { customResourcePrinter, printerFor } from '../../api/printers/printer-registry.ts';
 import type { ResourceDefinition, TablePrinter } from '../../api/resource-definition.ts';
 import { compileStructuralSchema } from '../../api/schema/crd-schema.ts';
@@ -22,7 +23,7 @@ const key = (r: { group: string; version: string; plural: string }) => `${r.grou
 
 /** Builds the served catalog from the built-ins plus every Established CRD. */
 export function buildCatalogState(builtinSchemas: ExtensibleSchemaSet, crds: CustomResourceDefinition[]): CatalogState {
-  const resources: ResourceDefinition[] = [...BUILTIN_RESOURCES];
+  const resources: ResourceDefinition[] = [...BUILTIN_RESOURCES, ...METRICS_RESOURCES];
   const extra: Record<string, JsonSchema> = {};
   const customSchemas = new Map<string, CustomResourceSchema>();
   const printers = new Map<string, TablePrinter>();
