@@ -3,6 +3,13 @@ import { createHpaController } from './hpa/hpa-controller.ts';
 import { createDisruptionController } from './disruption/disruption-controller.ts';
 import { createResourceQuotaController } from './resourcequota/resourcequota-controller.ts';
 import { createNodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.ts';
+import { createJobController } from './job/job-controller.ts';
+import { createCronJobController } from './cronjob/cronjob-controller.ts';
+import { createGarbageCollector } from './garbage-collector/garbage-collector.ts';
+import { createNamespaceController } from './namespace/namespace-controller.ts';
+import { createServiceAccountController } from './serviceaccount/serviceaccount-controller.ts';
+import { createEndpointsController } from './endpoints/endpoints-controller.ts';
+import { createEndpointSliceController } from './endpointslice/endpointslice-controller.ts';
 
 /**
  * Every controller the controller manager runs, by name. One line per controller; each lives in
@@ -13,4 +20,11 @@ export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
   disruption: createDisruptionController,
   resourcequota: createResourceQuotaController,
   nodelifecycle: createNodeLifecycleController,
+  job: createJobController,
+  cronjob: createCronJobController,
+  garbagecollector: createGarbageCollector,
+  namespace: createNamespaceController,
+  serviceaccount: createServiceAccountController,
+  endpoints: createEndpointsController,
+  endpointslice: createEndpointSliceController,
 };
