@@ -12,6 +12,8 @@ import { chunk, MANAGED_BY, MANAGED_BY_LABEL, MAX_ENDPOINTS_PER_SLICE, planGroup
 /** A kubernetes-types object as the informers hold it. */
 type Obj<T> = T & KubeObject;
 
+const PENDING_TTL_MS = 30_000;
+
 /** Options for the EndpointSlice controller. */
 export interface EndpointSliceOptions {
   /** Endpoints per slice (upstream `--max-endpoints-per-slice`, default 100). */
@@ -26,6 +28,8 @@ export interface EndpointSliceOptions {
  */
 export class EndpointSliceReconciler implements Reconciler {
   private readonly max: number;
+  /** Slices created but not yet in the cache, per Service: acting before they show would duplicate them. */
+  private readonly pendingCreates = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly ctx: ControllerContext,
@@ -37,6 +41,7 @@ export class EndpointSliceReconciler implements Reconciler {
   async reconcile(req: Request): Promise<void> {
     const ns = req.namespace ?? '';
     const service = this.ctx.informers.for<Obj<Service>>(R.services).get(`${ns}/${req.name}`);
+    if (!this.createsObserved(`${ns}/${req.name}`)) return;
     if (!service || service.metadata?.deletionTimestamp) return;
     if (!service.spec?.selector || Object.keys(service.spec.selector).length === 0) return;
     const pods = this.ctx.informers.for<Obj<Pod>>(R.pods).byNamespace(ns).filter((p) => selects(service, p));
@@ -59,13 +64,29 @@ export class EndpointSliceReconciler implements Reconciler {
     for (const slice of unused) await this.ctx.client.delete(R.endpointslices, ns, slice.metadata?.name ?? '').catch(ignoreNotFound);
   }
 
+  /** True once every slice this controller created for the Service is in the cache (its add event requeues us). */
+  private createsObserved(serviceKey: string): boolean {
+    const pending = this.pendingCreates.get(serviceKey);
+    if (!pending) return true;
+    const cache = this.ctx.informers.for<Obj<EndpointSlice>>(R.endpointslices);
+    const now = this.ctx.clock.now().getTime();
+    // Seen, or lapsed (a slice deleted before our cache ever saw it must not wedge the Service).
+    for (const [k, at] of pending) if (cache.get(k) || now - at > PENDING_TTL_MS) pending.delete(k);
+    if (pending.size === 0) this.pendingCreates.delete(serviceKey);
+    return pending.size === 0;
+  }
+
   private async write(service: Service, group: EndpointGroup, endpoints: Endpoint[], current: EndpointSlice | undefined): Promise<void> {
     const labels = sliceLabels(service);
     const ownerReferences = [{ apiVersion: 'v1', kind: 'Service', name: service.metadata?.name ?? '', uid: service.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }];
     const body = { addressType: group.addressType, endpoints, ports: group.ports };
     if (!current) {
       const metadata = { generateName: `${service.metadata?.name ?? ''}-`, namespace: service.metadata?.namespace, labels, ownerReferences };
-      await this.ctx.client.create(R.endpointslices, { metadata, ...body });
+      const created = await this.ctx.client.create<EndpointSlice>(R.endpointslices, { metadata, ...body });
+      const key = `${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
+      const pending = this.pendingCreates.get(key) ?? new Map<string, number>();
+      pending.set(`${created.metadata?.namespace ?? ''}/${created.metadata?.name ?? ''}`, this.ctx.clock.now().getTime());
+      this.pendingCreates.set(key, pending);
       return;
     }
     const unchanged =
