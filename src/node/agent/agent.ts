@@ -1,0 +1,162 @@
+/**
+ * The node agent: registers this node, heartbeats, and runs the pods bound to it, one
+ * {@link PodWorker} per pod. Cluster state is read only through the API (an informer on
+ * `spec.nodeName=<node>`). On start it adopts the containers an earlier agent left running, so an
+ * agent restart does not restart pods, and removes everything of pods no longer bound here.
+ */
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../../client/clock.ts';
+import { Informer } from '../../client/informer.ts';
+import type { KubeClient } from '../../client/kube-client.ts';
+import { R } from '../../client/resource-ref.ts';
+import type { PodNetwork } from '../network/cni/pod-network.ts';
+import { mustRun } from '../network/exec.ts';
+import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
+import { apiObjectSource } from '../volumes/object-source.ts';
+import { PodVolumes } from '../volumes/pod-volumes.ts';
+import { ServiceAccountTokens } from '../volumes/service-account-token.ts';
+import { CrashBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import type { PodImageService } from './image-service.ts';
+import { heartbeat, registerNode } from './node-heartbeat.ts';
+import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
+import { removePodResources } from './pod-termination.ts';
+import { PodWorker } from './pod-worker.ts';
+import { LABELS, type AgentLog, type WorkerContext } from './worker-context.ts';
+
+/** Configuration of {@link runAgent}. */
+export interface AgentConfig {
+  client: KubeClient;
+  nodeName: string;
+  /** Owned by the agent: volumes, pod network records. */
+  dataDir: string;
+  runtime: ContainerRuntime;
+  images: PodImageService;
+  network: PodNetwork;
+  clock: Clock;
+  log: AgentLog;
+  /** Overrides of detected capacity (`cpu`, `memory`, `pods`). */
+  capacity?: Record<string, string>;
+  labels?: Record<string, string>;
+  zone?: string;
+  /** This node's pod subnet, published as `spec.podCIDR` (the network must use the same). */
+  podCidr?: string;
+  /** The node's InternalIP (default 127.0.0.1: nothing is reachable from outside the machine). */
+  nodeIP?: string;
+  /** The cluster CA (PEM) given to pods as `ca.crt`. */
+  caCert?: string;
+  clusterDns?: string[];
+  clusterDomain?: string;
+  backoff?: BackoffPolicy;
+  syncPeriodMs?: number;
+  volumeRefreshMs?: number;
+  heartbeatMs?: number;
+  /** Detected when absent. */
+  hostFacts?: HostFacts;
+  /** Called once the node is registered and the pods informer has synced. */
+  onReady?: () => void;
+}
+
+/** Runs the agent until `signal` aborts. Containers keep running afterwards (the next agent adopts them). */
+export async function runAgent(cfg: AgentConfig, signal: AbortSignal): Promise<void> {
+  const facts = cfg.hostFacts ?? (await readHostFacts());
+  const nodeIP = cfg.nodeIP ?? '127.0.0.1';
+  const node = await registerNode(cfg.client, buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP }, facts, cfg.clock.now()));
+  const ctx = workerContext(cfg, node.status?.allocatable ?? {}, nodeIP);
+  const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
+
+  const adopted = groupByPod(await cfg.runtime.listContainers());
+  const workers = new Map<string, { worker: PodWorker; done: Promise<void> }>();
+  const informer = new Informer<Pod>(cfg.client, R.pods, {
+    fieldSelector: `spec.nodeName=${cfg.nodeName}`,
+    clock: cfg.clock,
+    onError: (err) => cfg.log('pod watch failed', { err: String(err) }),
+  });
+  const ensureWorker = (pod: Pod): void => {
+    const uid = pod.metadata?.uid ?? '';
+    const existing = workers.get(uid);
+    if (existing) return existing.worker.update(pod);
+    const worker = new PodWorker(ctx, pod, adopted.get(uid) ?? []);
+    adopted.delete(uid);
+    const done = worker.run(signal).finally(() => workers.delete(uid));
+    workers.set(uid, { worker, done });
+  };
+  informer.on({
+    add: ensureWorker,
+    update: (_old, pod) => ensureWorker(pod),
+    delete: (pod) => workers.get(pod.metadata?.uid ?? '')?.worker.markGone(),
+  });
+  const watching = informer.run(signal);
+  await Promise.race([informer.waitForSync(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+  if (!signal.aborted) {
+    await removeOrphans(ctx, new Set(informer.list().map((p) => p.metadata?.uid ?? '')), adopted).catch((err: unknown) => cfg.log('orphan clean-up failed', { err: String(err) }));
+    cfg.log('node agent ready', { node: cfg.nodeName, adopted: [...workers.keys()].length });
+    cfg.onReady?.();
+  }
+  await watching;
+  await hb;
+  await Promise.all([...workers.values()].map((w) => w.done));
+}
+
+function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, nodeIP: string): WorkerContext {
+  const objects = apiObjectSource(cfg.client);
+  const tokens = new ServiceAccountTokens(cfg.client, cfg.clock);
+  const node = { allocatableCpu: allocatable.cpu ?? '1', allocatableMemory: allocatable.memory ?? '1Gi', hostIP: nodeIP };
+  return {
+    client: cfg.client,
+    runtime: cfg.runtime,
+    images: cfg.images,
+    network: cfg.network,
+    volumes: new PodVolumes({ dataDir: cfg.dataDir, objects, tokens, clock: cfg.clock, node, caCert: cfg.caCert }),
+    tokens,
+    objects,
+    clock: cfg.clock,
+    log: cfg.log,
+    backoff: new CrashBackoff(cfg.backoff ?? DEFAULT_BACKOFF),
+    node,
+    stateDir: join(cfg.dataDir, 'pod-network'),
+    clusterDns: cfg.clusterDns,
+    clusterDomain: cfg.clusterDomain,
+    syncPeriodMs: cfg.syncPeriodMs ?? 1000,
+    volumeRefreshMs: cfg.volumeRefreshMs ?? 10_000,
+  };
+}
+
+function groupByPod(containers: ContainerStatus[]): Map<string, ContainerStatus[]> {
+  const out = new Map<string, ContainerStatus[]>();
+  for (const c of containers) {
+    const uid = c.labels[LABELS.podUid] ?? c.podUid;
+    out.set(uid, [...(out.get(uid) ?? []), c]);
+  }
+  return out;
+}
+
+/** Removes containers, networks and volumes of pods that are no longer bound to this node. */
+async function removeOrphans(ctx: WorkerContext, bound: Set<string>, adopted: Map<string, ContainerStatus[]>): Promise<void> {
+  const uids = new Set<string>(adopted.keys());
+  for (const uid of await ctx.volumes.knownPods()) uids.add(uid);
+  const netRecords = await readdir(ctx.stateDir).catch(() => [] as string[]);
+  for (const f of netRecords) if (f.endsWith('.json')) uids.add(f.slice(0, -5));
+  for (const uid of uids) {
+    if (bound.has(uid)) continue;
+    ctx.log('removing orphaned pod', { uid });
+    await removePodResources(ctx, uid, (adopted.get(uid) ?? []).map((c) => c.id));
+  }
+}
+
+/** Removes every pod's containers, networks and volumes of this agent (`--cleanup`). */
+export async function cleanupNode(cfg: Pick<AgentConfig, 'runtime' | 'images' | 'network' | 'dataDir'>): Promise<void> {
+  for (const c of await cfg.runtime.listContainers()) {
+    await cfg.runtime.removeContainer(c.id);
+    await cfg.images.releaseRootfs(c.id);
+  }
+  await cfg.network.cleanupAll();
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of mounts.split('\n')) {
+    const mp = line.split(' ')[4];
+    if (mp?.startsWith(join(cfg.dataDir, 'pods'))) await mustRun('umount', [mp]);
+  }
+  await rm(join(cfg.dataDir, 'pods'), { recursive: true, force: true });
+  await rm(join(cfg.dataDir, 'pod-network'), { recursive: true, force: true });
+}

@@ -1,0 +1,67 @@
+/** What every pod worker of one agent shares: the node's runtime, images, network, volumes and API access. */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../client/clock.ts';
+import type { KubeClient } from '../../client/kube-client.ts';
+import type { PodNetwork } from '../network/cni/pod-network.ts';
+import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
+import type { NodeFacts } from '../volumes/downward.ts';
+import type { PodObjectSource } from '../volumes/object-source.ts';
+import type { PodVolumes } from '../volumes/pod-volumes.ts';
+import type { ServiceAccountTokens } from '../volumes/service-account-token.ts';
+import type { CrashBackoff } from './backoff.ts';
+import type { PodImageService } from './image-service.ts';
+
+/** Structured log: a constant message plus key/values (errors under `err`). */
+export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
+
+/** Labels the agent puts on every container so a restarted agent can adopt it. */
+export const LABELS = {
+  podUid: 'minato.io/pod-uid',
+  container: 'minato.io/container-name',
+  attempt: 'minato.io/restart-count',
+  init: 'minato.io/init-container',
+  imageId: 'minato.io/image-id',
+} as const;
+
+/** Shared by all pod workers of one agent. */
+export interface WorkerContext {
+  client: KubeClient;
+  runtime: ContainerRuntime;
+  images: PodImageService;
+  network: PodNetwork;
+  volumes: PodVolumes;
+  tokens: ServiceAccountTokens;
+  objects: PodObjectSource;
+  clock: Clock;
+  log: AgentLog;
+  backoff: CrashBackoff;
+  node: NodeFacts & { hostIP: string };
+  /** Where the agent remembers each pod's network (netns path and IP) across restarts. */
+  stateDir: string;
+  /** Cluster DNS servers written into pods' resolv.conf (none: the image's own file stays). */
+  clusterDns?: string[];
+  clusterDomain?: string;
+  /** How often a worker looks at its containers (exit detection); default 1000 ms. */
+  syncPeriodMs: number;
+  /** How often ConfigMap/Secret/token volumes are refreshed; default 10 s. */
+  volumeRefreshMs: number;
+}
+
+/**
+ * Runtime id of one container instance: readable, short enough for conmon's socket paths, and
+ * unique per pod uid, container name and attempt.
+ */
+export function containerInstanceId(podUid: string, name: string, attempt: number): string {
+  const h = createHash('sha256').update(`${podUid}/${name}`).digest('hex').slice(0, 12);
+  const safe = name.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 24);
+  return `${safe}-${h}-${attempt}`;
+}
+
+/** The attempt number (restart count) of an instance, from its labels. */
+export function attemptOf(c: ContainerStatus): number {
+  return Number(c.labels[LABELS.attempt] ?? 0);
+}
+
+export function isInit(c: ContainerStatus): boolean {
+  return c.labels[LABELS.init] === 'true';
+}
