@@ -116,9 +116,10 @@ export class ImageStore implements ImageService {
   async pull(ref: string, options: { auth?: RegistryAuth } = {}): Promise<ImageInfo> {
     const r = parseImageRef(ref);
     const client = new RegistryClient(r, options.auth);
-    let { body, mediaType } = await client.manifest(r.digest ?? (r.tag as string));
+    const first = await client.manifest(r.digest ?? (r.tag as string));
+    let body = first.body;
     if (r.digest && sha256(body) !== r.digest) throw new Error(`manifest digest mismatch for ${ref}`);
-    if (INDEX_TYPES.includes(mediaType)) {
+    if (INDEX_TYPES.includes(first.mediaType)) {
       const desc = pickPlatform(JSON.parse(body.toString()) as ImageIndex);
       ({ body } = await client.manifest(desc.digest));
       if (sha256(body) !== desc.digest) throw new Error(`manifest digest mismatch for ${desc.digest}`);
