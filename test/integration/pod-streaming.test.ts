@@ -61,6 +61,7 @@ describe('pod streaming through the API server to the node agent', () => {
   let echo: Server;
   let echoPort: number;
   let work: string;
+  const sessions = (verb: string) => node.logs.filter((l) => l.msg === 'stream session' && l.fields?.verb === verb).map((l) => `${String(l.fields?.transport)} ${String(l.fields?.protocol)}`);
 
   before(async () => {
     cluster = await startTestCluster();
@@ -112,6 +113,7 @@ describe('pod streaming through the API server to the node agent', () => {
     assert.equal(r.stdout, 'hi\n');
     assert.equal(r.code, 3);
     assert.equal(await ok(k33, ['exec', '-i', 'web', '--', 'cat'], { input: 'hello stdin\n' }), 'hello stdin\n');
+    assert.deepEqual(sessions('exec'), ['websocket v5.channel.k8s.io', 'websocket v5.channel.k8s.io']);
   });
 
   it('kubectl 1.29 exec over SPDY: stdout, stderr, exit code and stdin', async () => {
@@ -120,6 +122,7 @@ describe('pod streaming through the API server to the node agent', () => {
     assert.match(r.stderr, /oops/);
     assert.equal(r.code, 2);
     assert.equal(await ok(k29, ['exec', '-i', 'web', '--', 'cat'], { input: 'via spdy\n' }), 'via spdy\n');
+    assert.deepEqual(sessions('exec').slice(-2), ['spdy v5.channel.k8s.io', 'spdy v5.channel.k8s.io']);
   });
 
   for (const [version, label] of [['1.33', 'WebSocket tunnel'], ['1.29', 'SPDY']] as const) {
@@ -130,11 +133,22 @@ describe('pod streaming through the API server to the node agent', () => {
         await until(() => pf.out.stdout.includes('Forwarding from'), 15_000);
         assert.equal(await echoThrough(local, 'ping-1'), 'ping-1');
         assert.equal(await echoThrough(local, 'ping-2'), 'ping-2', 'a second connection on the same session');
+        assert.equal(sessions('portForward').at(-1), version === '1.33' ? 'websocket SPDY/3.1+portforward.k8s.io' : 'spdy portforward.k8s.io');
       } finally {
         await pf.stop();
       }
     });
   }
+
+  it('kubectl attach streams the main process output (read-only without an attach-capable runtime)', async () => {
+    const a = background(k33, ['attach', 'ticker'], cluster.kubeconfig);
+    try {
+      await until(() => /tick \d+/.test(a.out.stdout), 10_000);
+    } finally {
+      await a.stop();
+    }
+    assert.equal(sessions('attach').at(-1), 'websocket v5.channel.k8s.io');
+  });
 
   it('kubectl cp copies a file into the pod and back (tar over exec)', async () => {
     const src = join(work, 'src.txt');

@@ -20,6 +20,8 @@ export interface StreamingNode {
   name: string;
   agent: RunningAgentServer;
   runtime: ProcessTestRuntime;
+  /** Structured log lines of the agent server (e.g. `stream session` with verb/transport/protocol). */
+  logs: Array<{ msg: string; fields?: Record<string, unknown> }>;
   /** Creates a bound, Running pod whose containers run `commands` (name → argv) as host processes. */
   runPod(namespace: string, name: string, containers: Record<string, string[]>, annotations?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startStreamingNode(cluster: TestCluster, name = 'stream-no
   const dir = await mkdtemp(join(tmpdir(), 'minato-stream-node-'));
   const runtime = new ProcessTestRuntime(dir);
   const pods = new Map<string, PodContainers>();
+  const logs: StreamingNode['logs'] = [];
   const pki = cluster.server.pki;
   const serving = await issueLeafCert(pki.ca, { commonName: `system:node:${name}`, usage: 'server', hosts: ['127.0.0.1'], now: new Date(), validDays: 1 });
   const agent = await startAgentServer({
@@ -43,6 +46,7 @@ export async function startStreamingNode(cluster: TestCluster, name = 'stream-no
     },
     podIp: (ns, pod) => (pods.has(`${ns}/${pod}`) ? '127.0.0.1' : undefined),
     runningPods: () => [...pods.values()],
+    log: (msg, fields) => logs.push({ msg, fields }),
   });
   await cluster.client.create(NODES, {
     apiVersion: 'v1',
@@ -64,6 +68,7 @@ export async function startStreamingNode(cluster: TestCluster, name = 'stream-no
     name,
     agent,
     runtime,
+    logs,
     async runPod(namespace, podName, containers, annotations) {
       const created = await cluster.client.create(PODS, {
         apiVersion: 'v1',

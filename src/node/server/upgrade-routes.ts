@@ -49,6 +49,7 @@ async function portForward(d: AgentDeps, req: IncomingMessage, socket: Duplex, h
     }
     acceptSpdyUpgrade(socket, PORT_FORWARD_PROTOCOL);
     if (head.length) socket.unshift(head);
+    d.log('stream session', { verb: 'portForward', transport, protocol: PORT_FORWARD_PROTOCOL, pod: `${namespace}/${pod}` });
     return servePortForward(socket, target);
   }
   if (negotiate(req.headers['sec-websocket-protocol'], [WS_PORT_FORWARD_TUNNEL]) === undefined) {
@@ -57,6 +58,7 @@ async function portForward(d: AgentDeps, req: IncomingMessage, socket: Duplex, h
   delete req.headers['sec-websocket-protocol'];
   d.tunnelled.add(req);
   const ws = await acceptWebSocket(d, req, socket, head);
+  d.log('stream session', { verb: 'portForward', transport, protocol: WS_PORT_FORWARD_TUNNEL, pod: `${namespace}/${pod}` });
   return servePortForward(createWebSocketStream(ws), target);
 }
 
@@ -84,6 +86,7 @@ async function command(d: AgentDeps, req: IncomingMessage, socket: Duplex, head:
     if (!protocol) return rejectUpgrade(socket, 403, `unable to upgrade: no common stream protocol (we speak ${SPDY_EXEC_PROTOCOLS.join(', ')})`);
     acceptSpdyUpgrade(socket, protocol);
     if (head.length) socket.unshift(head);
+    d.log('stream session', { verb: r.verb, transport, protocol, pod: `${r.namespace}/${r.pod}` });
     return serveSpdyCommand(socket, want, run, d.log);
   }
   const protocol = negotiate(req.headers['sec-websocket-protocol'], [WS_V5, WS_V4]);
@@ -92,5 +95,6 @@ async function command(d: AgentDeps, req: IncomingMessage, socket: Duplex, head:
   // Keep only the chosen protocol so `ws` echoes it (and never trips over odd tokens in the offer).
   req.headers['sec-websocket-protocol'] = protocol;
   const ws = await acceptWebSocket(d, req, socket, head);
+  d.log('stream session', { verb: r.verb, transport, protocol, pod: `${r.namespace}/${r.pod}` });
   return serveWebSocketCommand(ws, protocol, want, run);
 }
