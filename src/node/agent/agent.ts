@@ -5,6 +5,7 @@
  * agent restart does not restart pods, and removes everything of pods no longer bound here.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { setMaxListeners } from 'node:events';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../client/clock.ts';
@@ -59,7 +60,13 @@ export interface AgentConfig {
 }
 
 /** Runs the agent until `signal` aborts. Containers keep running afterwards (the next agent adopts them). */
-export async function runAgent(cfg: AgentConfig, signal: AbortSignal): Promise<void> {
+export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Promise<void> {
+  // Every pod worker waits on the signal, so it has one listener per pod: lift Node's limit of 10 on our own copy.
+  const stopping = new AbortController();
+  setMaxListeners(0, stopping.signal);
+  if (outerSignal.aborted) stopping.abort();
+  else outerSignal.addEventListener('abort', () => stopping.abort(), { once: true });
+  const signal = stopping.signal;
   const facts = cfg.hostFacts ?? (await readHostFacts());
   const nodeIP = cfg.nodeIP ?? '127.0.0.1';
   const node = await registerNode(cfg.client, buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP }, facts, cfg.clock.now()));

@@ -146,7 +146,11 @@ export class PodWorker {
   /** Network, volumes and pod files; false (with the pod left Pending) when something failed. */
   private async ensureSandbox(): Promise<boolean> {
     try {
-      if (!this.sandbox) this.sandbox = await this.setUpNetwork();
+      if (!this.sandbox) {
+        const t0 = performance.now();
+        this.sandbox = await this.setUpNetwork();
+        this.ctx.log('pod network ready', { pod: this.key, ip: this.sandbox.podIP, ms: Math.round(performance.now() - t0) });
+      }
       const now = this.ctx.clock.now().getTime();
       if (now - this.volumesAt >= this.ctx.volumeRefreshMs) {
         this.sandbox.volumes = await this.ctx.volumes.setUp(this.pod, this.sandbox.podIP);
@@ -248,7 +252,9 @@ export class PodWorker {
     }
     const attempt = latest ? attemptOf(latest) + 1 : 0;
     if (!this.sandbox) return;
+    const t0 = performance.now();
     const res = await startContainer(this.ctx, this.pod, c, init, attempt, this.sandbox);
+    if (res.ok) this.ctx.log('container started', { pod: this.key, container: c.name, attempt, ms: Math.round(performance.now() - t0) });
     if (!res.ok) {
       const delayMs = Math.min((retry?.delayMs ?? PULL_BACKOFF_INITIAL_MS / 2) * 2, PULL_BACKOFF_MAX_MS);
       this.retryAt.set(c.name, { at: now + delayMs, delayMs });
