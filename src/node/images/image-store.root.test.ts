@@ -100,6 +100,7 @@ describe('ImageStore (root: docker-registry, skopeo, umoci, runc)', () => {
     const prepared = await store.prepareRootfs(img.name, join(dir, 'ctr/bb1'));
     console.log(`busybox: pull ${pullMs.toFixed(0)} ms, unpack+mount ${(performance.now() - t0).toFixed(0)} ms (${prepared.mode})`);
     assert.equal(prepared.mode, 'overlay');
+    assert.deepEqual(await store.prepareRootfs(img.name, join(dir, 'ctr/bb1')), prepared, 'idempotent');
 
     await exec('umoci', ['unpack', '--image', `${busyboxLayout}:1`, join(dir, 'umoci-bb')]);
     const ours = await tree(prepared.rootfs);
@@ -179,6 +180,9 @@ describe('ImageStore (root: docker-registry, skopeo, umoci, runc)', () => {
     const prepared = await s.prepareRootfs('minato.local/busybox:1', ctr);
     assert.equal(prepared.mode, 'copy');
     assert.ok((await tree(prepared.rootfs)).includes('bin/busybox f 755'));
+    await writeFile(join(prepared.rootfs, 'tmp/state'), 'kept');
+    assert.equal((await s.prepareRootfs('minato.local/busybox:1', ctr)).mode, 'copy', 'prepare again after an agent restart');
+    assert.equal(await readFile(join(prepared.rootfs, 'tmp/state'), 'utf8'), 'kept');
     for (const i of await s.list()) await s.remove(i.name);
     assert.deepEqual(await s.gc(), { removedBlobs: 3, removedRootfs: 0 }, 'rootfs in use by a container is kept');
     await s.releaseRootfs(ctr);

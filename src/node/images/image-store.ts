@@ -260,7 +260,13 @@ export class ImageStore implements ImageService {
     try {
       for (const layer of layers) {
         const raw = createReadStream(this.blobs.path(layer.digest));
-        await applyLayer(tmp, readTar(isGzipLayer(layer.mediaType) ? raw.pipe(createGunzip()) : raw), stats);
+        let source: Readable = raw;
+        if (isGzipLayer(layer.mediaType)) {
+          const gunzip = createGunzip();
+          raw.on('error', (e) => gunzip.destroy(e)); // pipe() does not forward errors
+          source = raw.pipe(gunzip);
+        }
+        await applyLayer(tmp, readTar(source), stats);
       }
       await rename(tmp, dir);
     } catch (e) {

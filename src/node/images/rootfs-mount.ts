@@ -4,7 +4,7 @@
  * (e.g. a data dir on a filesystem overlay does not accept as upper).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -28,7 +28,10 @@ export async function isMountPoint(path: string): Promise<boolean> {
 export async function mountContainerRootfs(lower: string, containerDir: string, allowOverlay = true): Promise<RootfsMode> {
   const d = containerRootfsDirs(containerDir);
   for (const p of [d.upper, d.work, d.merged]) await mkdir(p, { recursive: true });
+  // Idempotent across agent restarts: an existing mount or finished copy is the container's state.
   if (await isMountPoint(d.merged)) return 'overlay';
+  const copied = join(containerDir, 'copied');
+  if (await stat(copied).then(() => true, () => false)) return 'copy';
   if (allowOverlay) {
     try {
       await exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${d.upper},workdir=${d.work}`, d.merged]);
@@ -38,6 +41,7 @@ export async function mountContainerRootfs(lower: string, containerDir: string, 
     }
   }
   await exec('cp', ['-a', `${lower}/.`, d.merged]);
+  await writeFile(copied, '');
   return 'copy';
 }
 
