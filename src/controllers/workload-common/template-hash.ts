@@ -1,11 +1,17 @@
 /** The alphabet upstream's SafeEncodeString maps to: no vowels, no confusable digits. */
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** JSON with object keys sorted, so equal objects always print (and hash) the same. */
+/**
+ * JSON with object keys sorted and null-valued fields dropped, so equal objects always print (and
+ * hash) the same. Nulls are dropped because upstream decodes into Go structs, where `null` and an
+ * absent field are the same zero value: `kubectl rollout undo` sends the template with
+ * `metadata.creationTimestamp: null`, and that template must still match its old ReplicaSet.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null);
+      return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     return v;
   });
