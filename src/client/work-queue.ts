@@ -11,6 +11,7 @@ export class WorkQueue<K = string> {
   private readonly dirty = new Set<K>();
   private readonly failures = new Map<K, number>();
   private waiters: Array<(k: K | undefined) => void> = [];
+  private readonly timers = new Set<{ cancel(): void }>();
   private closed = false;
 
   constructor(
@@ -36,7 +37,13 @@ export class WorkQueue<K = string> {
 
   addAfter(key: K, ms: number): void {
     if (ms <= 0) return this.add(key);
-    this.clock.setTimer(ms, () => this.add(key));
+    if (this.closed) return;
+    // Tracked so shutdown cancels them: a pending requeue must not keep a stopped process alive.
+    const timer = this.clock.setTimer(ms, () => {
+      this.timers.delete(timer);
+      this.add(key);
+    });
+    this.timers.add(timer);
   }
 
   /** Re-adds after an exponentially growing delay (5 ms, 10 ms, … up to 5 min). */
@@ -78,6 +85,8 @@ export class WorkQueue<K = string> {
 
   shutdown(): void {
     this.closed = true;
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
     for (const w of this.waiters) w(undefined);
     this.waiters = [];
   }

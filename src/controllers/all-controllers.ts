@@ -1,4 +1,6 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createReplicaSetController } from './replicaset/replicaset-controller.ts';
+import { createDeploymentController } from './deployment/deployment-controller.ts';
 import { createHpaController } from './hpa/hpa-controller.ts';
 import { createDisruptionController } from './disruption/disruption-controller.ts';
 import { createResourceQuotaController } from './resourcequota/resourcequota-controller.ts';
@@ -16,6 +18,8 @@ import { createEndpointSliceController } from './endpointslice/endpointslice-con
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  replicaset: createReplicaSetController,
+  deployment: createDeploymentController,
   hpa: createHpaController,
   disruption: createDisruptionController,
   resourcequota: createResourceQuotaController,

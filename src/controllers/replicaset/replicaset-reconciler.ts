@@ -18,6 +18,11 @@ import { calculateStatus, statusChanged, type ManageFailure } from './replicaset
 /** Event reasons, as upstream's replica set controller records them. */
 export const REASON = { created: 'SuccessfulCreate', failedCreate: 'FailedCreate', deleted: 'SuccessfulDelete', failedDelete: 'FailedDelete' } as const;
 
+interface ManageOutcome {
+  failure?: ManageFailure;
+  deleted?: Set<string>;
+}
+
 /** Upstream's burstReplicas: at most this many pods created or deleted per reconcile. */
 const BURST = 500;
 
@@ -50,10 +55,12 @@ export class ReplicaSetReconciler implements Reconciler {
     );
     const owned = await this.claimPods(rs);
     const active = owned.filter(isPodActive);
-    let failure: ManageFailure | undefined;
-    if (synced && !rs.metadata?.deletionTimestamp) failure = await this.manageReplicas(rs, key, active);
+    let outcome: ManageOutcome = {};
+    if (synced && !rs.metadata?.deletionTimestamp) outcome = await this.manageReplicas(rs, key, active);
     const now = this.cfg.clock.now();
-    const status = calculateStatus(rs, active, failure, now);
+    // Status counts what is left: pods just deleted no longer count as available.
+    const remaining = active.filter((p) => !outcome.deleted?.has(p.metadata?.name ?? ''));
+    const status = calculateStatus(rs, remaining, outcome.failure, now);
     if (statusChanged(rs.status, status)) await this.writeStatus(rs, status);
     const wait = nextAvailableInMs(active, rs.spec?.minReadySeconds ?? 0, now);
     return wait === undefined ? undefined : { requeueAfterMs: wait };
@@ -64,11 +71,14 @@ export class ReplicaSetReconciler implements Reconciler {
     return claimObjects({ client: this.cfg.client, resource: R.pods, owner: rs, ownerRef: controllerRefTo(rs, 'apps/v1', 'ReplicaSet'), selector: labelSelectorFromObject(rs.spec?.selector), candidates });
   }
 
-  private async manageReplicas(rs: ReplicaSet, key: string, active: Pod[]): Promise<ManageFailure | undefined> {
+  private async manageReplicas(rs: ReplicaSet, key: string, active: Pod[]): Promise<ManageOutcome> {
     const diff = active.length - (rs.spec?.replicas ?? 1);
-    if (diff < 0) return this.createPods(rs, key, Math.min(-diff, BURST));
-    if (diff > 0) return this.deletePods(rs, key, [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST)));
-    return undefined;
+    if (diff < 0) return { failure: await this.createPods(rs, key, Math.min(-diff, BURST)) };
+    if (diff > 0) {
+      const victims = [...active].sort(compareForDeletion).slice(0, Math.min(diff, BURST));
+      return { failure: await this.deletePods(rs, key, victims), deleted: new Set(victims.map((p) => p.metadata?.name ?? '')) };
+    }
+    return {};
   }
 
   /** Creates in doubling batches (1, 2, 4 …) so a failing create (quota) stops after few tries. */
