@@ -101,6 +101,10 @@ describe('ImageStore (root: docker-registry, skopeo, umoci, runc)', () => {
     console.log(`busybox: pull ${pullMs.toFixed(0)} ms, unpack+mount ${(performance.now() - t0).toFixed(0)} ms (${prepared.mode})`);
     assert.equal(prepared.mode, 'overlay');
     assert.deepEqual(await store.prepareRootfs(img.name, join(dir, 'ctr/bb1')), prepared, 'idempotent');
+    t0 = performance.now();
+    await store.prepareRootfs(img.name, join(dir, 'ctr/bb2'));
+    console.log(`busybox: rootfs for a second container (cached image, overlay mount) ${(performance.now() - t0).toFixed(0)} ms`);
+    await store.releaseRootfs(join(dir, 'ctr/bb2'));
 
     await exec('umoci', ['unpack', '--image', `${busyboxLayout}:1`, join(dir, 'umoci-bb')]);
     const ours = await tree(prepared.rootfs);

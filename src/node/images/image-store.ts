@@ -221,7 +221,8 @@ export class ImageStore implements ImageService {
       for (const d of await this.blobs.list()) if (!keep.has(d)) { await this.blobs.remove(d); removedBlobs++; }
       let removedRootfs = 0;
       for (const n of await readdir(join(this.config.root, 'rootfs')).catch(() => [] as string[])) {
-        if (!inUse.has(n)) { await rm(join(this.config.root, 'rootfs', n), { recursive: true, force: true }); removedRootfs++; }
+        const unpacking = [...this.unpacking.keys()].some((d) => n.startsWith(`${d.split('/').pop()}.tmp-`));
+        if (!inUse.has(n) && !unpacking) { await rm(join(this.config.root, 'rootfs', n), { recursive: true, force: true }); removedRootfs++; }
       }
       return { removedBlobs, removedRootfs };
     });
