@@ -33,7 +33,7 @@ async function isSymlink(p: string): Promise<string | undefined> {
  * container will see them (absolute targets are relative to the root; `..` stops at the root).
  * The last component is not followed: the entry replaces whatever is there.
  */
-export async function resolveInRoot(root: string, parts: string[]): Promise<string> {
+export async function resolveInRoot(root: string, parts: string[], knownDirs?: Set<string>): Promise<string> {
   const resolved: string[] = [];
   const pending = parts.slice(0, -1);
   let hops = 0;
@@ -41,7 +41,8 @@ export async function resolveInRoot(root: string, parts: string[]): Promise<stri
     const part = pending.shift() as string;
     if (part === '.' || part === '') continue;
     if (part === '..') { resolved.pop(); continue; }
-    const target = await isSymlink(posix.join(root, ...resolved, part));
+    const here = posix.join(root, ...resolved, part);
+    const target = knownDirs?.has(here) ? undefined : await isSymlink(here);
     if (target === undefined) { resolved.push(part); continue; }
     if (++hops > 40) throw new Error(`too many symlinks resolving ${parts.join('/')}`);
     if (target.startsWith('/')) resolved.length = 0;
@@ -62,12 +63,16 @@ export interface UnpackStats {
 export async function applyLayer(root: string, entries: AsyncIterable<TarEntry>, stats: UnpackStats): Promise<void> {
   const created = new Set<string>(); // paths this layer wrote; an opaque marker must not remove them
   const dirModes: Array<[string, number, number]> = [];
+  // Real directories seen in this layer: saves an lstat per path component and a mkdir per entry.
+  // Anything that removes or replaces files clears it, so it can never vouch for a stale path.
+  const knownDirs = new Set<string>();
   for await (const e of entries) {
     stats.entries++;
     const parts = entryComponents(e.path);
     if (parts.length === 0) continue; // "./" itself
     const name = parts[parts.length - 1] as string;
-    const target = await resolveInRoot(root, parts);
+    const target = await resolveInRoot(root, parts, knownDirs);
+    if (name === OPAQUE || name.startsWith(WHITEOUT)) knownDirs.clear();
     if (name === OPAQUE) {
       stats.whiteouts++;
       await emptyDir(posix.dirname(target), created);
@@ -78,7 +83,7 @@ export async function applyLayer(root: string, entries: AsyncIterable<TarEntry>,
       await rm(posix.join(posix.dirname(target), name.slice(WHITEOUT.length)), { recursive: true, force: true });
       continue;
     }
-    if (!(await writeEntry(root, target, e))) { stats.skipped++; continue; }
+    if (!(await writeEntry(root, target, e, knownDirs))) { stats.skipped++; continue; }
     created.add(target);
     if (e.type === 'directory') dirModes.push([target, e.mode, e.mtime]);
   }
@@ -103,14 +108,22 @@ async function emptyDir(dir: string, keep: Set<string>): Promise<void> {
 }
 
 /** Writes one entry; false when it was skipped. */
-async function writeEntry(root: string, target: string, e: TarEntry): Promise<boolean> {
-  await mkdir(posix.dirname(target), { recursive: true });
+async function writeEntry(root: string, target: string, e: TarEntry, knownDirs: Set<string>): Promise<boolean> {
+  const parent = posix.dirname(target);
+  if (!knownDirs.has(parent)) {
+    await mkdir(parent, { recursive: true });
+    knownDirs.add(parent);
+  }
   const existing = await lstat(target).catch(() => undefined);
-  if (existing && !(existing.isDirectory() && e.type === 'directory')) await rm(target, { recursive: true, force: true });
+  if (existing && !(existing.isDirectory() && e.type === 'directory')) {
+    if (existing.isDirectory()) knownDirs.clear();
+    await rm(target, { recursive: true, force: true });
+  }
   switch (e.type) {
     case 'directory':
       await mkdir(target, { recursive: true, mode: 0o700 });
       await lchown(target, e.uid, e.gid);
+      knownDirs.add(target);
       return true;
     case 'file':
       await writeFile(target, e.data, { mode: 0o600 });
