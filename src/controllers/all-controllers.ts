@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createStatefulSetController } from './statefulset/statefulset-controller.ts';
 import { createReplicaSetController } from './replicaset/replicaset-controller.ts';
 import { createDeploymentController } from './deployment/deployment-controller.ts';
 import { createHpaController } from './hpa/hpa-controller.ts';
@@ -18,6 +19,7 @@ import { createEndpointSliceController } from './endpointslice/endpointslice-con
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  statefulset: createStatefulSetController,
   replicaset: createReplicaSetController,
   deployment: createDeploymentController,
   hpa: createHpaController,

@@ -99,7 +99,7 @@ export async function startWorkloadCluster(controllers: Record<string, Controlle
   };
   for (let i = 0; i < nodeCount; i++) await addNode(`node-${i}`);
   const kubelet = new TestKubelet(cluster.client, () => nodeNames);
-  const runs = [kubelet.run(ctl.signal), runControllerManager({ client: cluster.client, controllers, leaderElection: false }, ctl.signal)];
+  const runs = [kubelet.run(ctl.signal), runControllerManager({ client: cluster.client, controllers, leaderElection: false, log: process.env.WORKLOADS_DEBUG ? (msg, f) => console.error(msg, f) : undefined }, ctl.signal)];
   return {
     ...cluster,
     kubelet,
@@ -112,13 +112,18 @@ export async function startWorkloadCluster(controllers: Record<string, Controlle
   };
 }
 
-/** Polls `read` until `ok` holds (or fails with the last value seen). */
+/** Polls `read` until `ok` holds (or fails with the last value seen); a failing read (404) just polls on. */
 export async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
-  let last: T | undefined;
+  let last: T | string | undefined;
   for (;;) {
-    last = await read();
-    if (ok(last)) return last;
+    try {
+      const v = await read();
+      last = v;
+      if (ok(v)) return v;
+    } catch (err) {
+      last = String(err);
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
