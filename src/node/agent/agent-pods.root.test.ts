@@ -132,6 +132,63 @@ describe('node agent on runc (root)', () => {
     assert.match(await execOut(pod, ['ls', '-a', '/etc/config']), /\.\.data/);
   });
 
+  it('mounts a Secret, a memory emptyDir, downwardAPI, a bound claim and the service-account token', async () => {
+    await h.cluster.client.create(R.secrets, { metadata: { name: 'creds', namespace: 'default' }, data: { password: Buffer.from('s3cret').toString('base64') } });
+    await h.cluster.client.create(R.persistentvolumes, {
+      metadata: { name: `pv-${h.id}` },
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `${h.dir}/pv1` }, claimRef: { namespace: 'default', name: 'data' } },
+    });
+    const pvc = await h.cluster.client.create<{ metadata?: object; status?: object }>(R.persistentvolumeclaims, {
+      metadata: { name: 'data', namespace: 'default' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: `pv-${h.id}`, storageClassName: '' },
+    });
+    await h.cluster.client.updateStatus(R.persistentvolumeclaims, { ...pvc, status: { phase: 'Bound' } } as never);
+    await h.createPod({
+      metadata: { name: 'vols', labels: { tier: 'db' } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{
+          name: 'main', image: 'minato.local/busybox:1', command: ['sh', '-c', 'echo persisted > /data/file; sleep 3600'],
+          volumeMounts: [
+            { name: 'creds', mountPath: '/etc/creds' }, { name: 'mem', mountPath: '/mem' },
+            { name: 'info', mountPath: '/etc/info' }, { name: 'data', mountPath: '/data' },
+          ],
+        }],
+        volumes: [
+          { name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400 } },
+          { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+          { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+          { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+        ],
+      },
+    });
+    const pod = await eventually('vols pod Running', async () => {
+      const p = await h.getPod('vols');
+      return p.status?.phase === 'Running' ? p : undefined;
+    });
+    assert.equal(await execOut(pod, ['cat', '/etc/creds/password']), 's3cret');
+    assert.equal(await execOut(pod, ['cat', '/etc/info/labels']), 'tier="db"');
+    assert.match(await execOut(pod, ['cat', '/proc/mounts']), /tmpfs \/mem tmpfs/);
+    assert.equal(await execOut(pod, ['cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace']), 'default');
+    assert.match(await execOut(pod, ['cat', '/var/run/secrets/kubernetes.io/serviceaccount/token']), /^ey/);
+    await eventually('file on the PV', async () => (existsSync(`${h.dir}/pv1/file`) ? true : undefined));
+    await h.cluster.client.delete(R.pods, 'default', 'vols');
+    await eventually('vols gone', async () => h.getPod('vols').then(() => undefined, () => true));
+    assert.equal(existsSync(`${h.dir}/pv1/file`), true, 'the PV keeps its data after the pod');
+  });
+
+  it('reports ErrImagePull, then ImagePullBackOff, for an image no registry has', async () => {
+    await h.createPod({ metadata: { name: 'nopull' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: '127.0.0.1:1/none:1' }] } });
+    const seen = new Set<string>();
+    await eventually('ImagePullBackOff', async () => {
+      const reason = containerStatus(await h.getPod('nopull'))?.state?.waiting?.reason ?? '';
+      seen.add(reason);
+      return reason === 'ImagePullBackOff' ? true : undefined;
+    }, 20_000, 50);
+    assert.ok(seen.has('ErrImagePull'), `saw ${[...seen].join(', ')}`);
+    assert.equal((await h.getPod('nopull')).status?.phase, 'Pending');
+  });
+
   it('restarts a crashing container with CrashLoopBackOff and a growing restartCount', async () => {
     await h.createPod(busyboxPod('crash', ['sh', '-c', 'echo boom; exit 1']));
     const pod = await eventually('restartCount >= 2 and CrashLoopBackOff', async () => {
