@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { ControllerRevision, StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import { Informer } from '../../src/client/informer.ts';
 import { R } from '../../src/client/resource-ref.ts';
@@ -22,7 +22,7 @@ const ready = (p: Pod) => !p.metadata?.deletionTimestamp && (p.status?.condition
 
 /** kubectl's rollout status for a RollingUpdate StatefulSet. */
 function rolledOut(s: StatefulSet): boolean {
-  const st = s.status ?? {};
+  const st: StatefulSetStatus = s.status ?? { replicas: 0 };
   const want = s.spec?.replicas ?? 1;
   if ((st.observedGeneration ?? 0) < (s.metadata?.generation ?? 0) || (st.readyReplicas ?? 0) < want) return false;
   const partition = s.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
