@@ -31,10 +31,21 @@ export function parseKeyValues(text: string): Map<string, number> {
   return out;
 }
 
-/** True when the kernel OOM-killed a process in the cgroup (v1 `memory.oom_control`'s `oom_kill`). */
+/**
+ * True when the kernel OOM-killed a process in the cgroup: v1 `memory.oom_control` (these machines),
+ * or `memory.events` where the memory controller is on cgroup2 (unified or pure v2 hosts).
+ */
 export async function oomKilled(fs: CgroupFs, cgroupsPath: string): Promise<boolean> {
-  const text = await readText(join(fs.root, 'memory', cgroupsPath, 'memory.oom_control'));
-  return text !== undefined && (parseKeyValues(text).get('oom_kill') ?? 0) > 0;
+  const candidates = [
+    join(fs.root, 'memory', cgroupsPath, 'memory.oom_control'),
+    join(fs.root, 'unified', cgroupsPath, 'memory.events'),
+    join(fs.root, cgroupsPath, 'memory.events'),
+  ];
+  for (const file of candidates) {
+    const text = await readText(file);
+    if (text !== undefined && (parseKeyValues(text).get('oom_kill') ?? 0) > 0) return true;
+  }
+  return false;
 }
 
 /** Usage figures the kubelet reports: working set = usage − inactive file cache. */
