@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createVolumeBinderController } from './volume-binder/volume-binder-controller.ts';
 import { createStatefulSetController } from './statefulset/statefulset-controller.ts';
 import { createReplicaSetController } from './replicaset/replicaset-controller.ts';
 import { createDeploymentController } from './deployment/deployment-controller.ts';
@@ -19,6 +20,7 @@ import { createEndpointSliceController } from './endpointslice/endpointslice-con
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  volumebinder: createVolumeBinderController,
   statefulset: createStatefulSetController,
   replicaset: createReplicaSetController,
   deployment: createDeploymentController,

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Retries `check` (which throws until the condition holds) until it passes or `timeoutMs` elapses. */
+/**
+ * Retries `check` (which throws until the condition holds) until it passes or `timeoutMs` elapses.
+ * Give `assert.ok` a message inside `check`: without one, node's assert re-parses the source file
+ * to describe the failure, which takes seconds per retry under tsx.
+ */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
