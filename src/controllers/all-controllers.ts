@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller-context.ts';
+import { createDaemonSetController } from './daemonset/daemonset-controller.ts';
 import { createVolumeBinderController } from './volume-binder/volume-binder-controller.ts';
 import { createStatefulSetController } from './statefulset/statefulset-controller.ts';
 import { createReplicaSetController } from './replicaset/replicaset-controller.ts';
@@ -20,6 +21,7 @@ import { createEndpointSliceController } from './endpointslice/endpointslice-con
  * its own folder under src/controllers/.
  */
 export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
+  daemonset: createDaemonSetController,
   volumebinder: createVolumeBinderController,
   statefulset: createStatefulSetController,
   replicaset: createReplicaSetController,
