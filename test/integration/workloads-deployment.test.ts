@@ -100,6 +100,21 @@ describe('Deployment controller', () => {
     assert.equal(d.metadata?.annotations?.[REVISION], '2');
   });
 
+  it('resolves percentages as upstream: 25% of 10 is a surge of 3 (rounded up) and 2 unavailable (rounded down)', async () => {
+    await c.client.create(R.deployments, deployment('pct', 10, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }));
+    await done('pct');
+    const obs = observe(c, 'pct');
+    await obs.ready();
+    await c.client.patch(R.deployments, 'default', 'pct', 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } } });
+    await done('pct');
+    obs.stop();
+    const rss = await rsList('pct');
+    assert.ok(rss.every((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/max-replicas'] === '13'));
+    assert.ok(Math.min(...obs.samples.map((x) => x.available)) >= 8, 'never below 10 - 2 available');
+    assert.ok(Math.max(...obs.samples.map((x) => x.live)) <= 13, 'never above 10 + 3 pods');
+    await c.client.delete(R.deployments, 'default', 'pct');
+  });
+
   it('rollout undo (the template patched back) reuses the old ReplicaSet and moves it to revision 3', async () => {
     const rss = await rsList('web');
     const rev1 = rss.find((rs) => rs.metadata?.annotations?.[REVISION] === '1');
