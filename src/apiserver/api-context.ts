@@ -2,6 +2,7 @@ import type { ResourceDefinition } from '../api/resource-definition.ts';
 import type { SchemaSet } from '../api/schema/types.ts';
 import type { FieldError, KubeObject } from '../api/types.ts';
 import type { ServiceNetworkConfig } from './lifecycle/service-allocator.ts';
+import type { ObjectCache } from './registry/object-cache.ts';
 import type { ObjectStore } from './registry/object-store.ts';
 import type { ResourceCatalog } from './registry/resource-catalog.ts';
 
@@ -26,6 +27,11 @@ export interface ApiContext {
   scalePaths?(r: ResourceDefinition): { spec: string; status: string; selector: string } | undefined;
   /** Refuses an eviction that would break a PodDisruptionBudget (429); set once the PDB logic is wired. */
   evictionCheck?(namespace: string, name: string): Promise<void>;
+  /**
+   * In-memory copy of a small, often-read resource (namespaces, quotas, limit ranges, priority
+   * classes, RBAC objects), or undefined for others: admission and authorization read these.
+   */
+  cache?(group: string, plural: string): ObjectCache | undefined;
   /** Called after a write of a resource commits (CRD changes rebuild the catalog). */
   afterWrite(r: ResourceDefinition, obj: KubeObject, deleted: boolean): void;
 }

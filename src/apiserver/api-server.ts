@@ -22,6 +22,7 @@ import { createServiceAccountTokens } from './auth/service-account-tokens.ts';
 import { bootstrapObjects } from './bootstrap.ts';
 import { establishCrds } from './crd-controller.ts';
 import { buildCatalogState, customSchemaOf, printerOf, scalePathsOf, type CatalogState } from './registry/catalog-state.ts';
+import { ObjectCache } from './registry/object-cache.ts';
 import { ObjectStore } from './registry/object-store.ts';
 import { createRequestHandler } from './request-handler.ts';
 import { createKubeletClient, type AgentCredentials } from './kubelet/kubelet-client.ts';
@@ -59,6 +60,18 @@ export interface RunningApiServer {
   close(): Promise<void>;
 }
 
+/** Resources admission or authorization read on every request, kept in memory. */
+const CACHED_RESOURCES: Array<[string, string]> = [
+  ['', 'namespaces'],
+  ['', 'resourcequotas'],
+  ['', 'limitranges'],
+  ['scheduling.k8s.io', 'priorityclasses'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+  ['rbac.authorization.k8s.io', 'roles'],
+  ['rbac.authorization.k8s.io', 'rolebindings'],
+];
+
 const CRD_PLURAL = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' };
 
 /** Starts a Kubernetes-compatible API server over HTTPS on loopback and writes `admin.kubeconfig`. */
@@ -81,6 +94,12 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     openapi.invalidate();
   };
   let refreshing = Promise.resolve();
+  const caches = new Map<string, ObjectCache>();
+  for (const [group, plural] of CACHED_RESOURCES) {
+    const r = state.catalog.find(group, 'v1', plural);
+    if (r) caches.set(`${group}/${plural}`, new ObjectCache(r));
+  }
+  await Promise.all([...caches.values()].map((c) => c.start(objects, shutdown.signal, (err) => log('cache watch failed', { resource: c.resource.plural, err: String(err) }))));
   const ctx: ApiContext = {
     catalog: () => state.catalog,
     schemas: () => state.schemas,
@@ -90,7 +109,9 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     now: cfg.now ?? (() => new Date()),
     services,
     serialize: createSerializer(),
-    afterWrite(r) {
+    cache: (group, plural) => caches.get(`${group}/${plural}`),
+    afterWrite(r, obj, deleted) {
+      caches.get(`${r.group}/${r.plural}`)?.apply(obj, deleted);
       if (r.group === CRD_PLURAL.group && r.plural === CRD_PLURAL.plural) {
         refreshing = refreshing.then(() => establishCrds(ctx)).then(refreshCatalog).catch((err: unknown) => log('crd refresh failed', { err: String(err) }));
       }

@@ -21,7 +21,9 @@ export async function admitLimitRange(ctx: ApiContext, r: ResourceDefinition, ob
   if (r.group !== '' || (r.plural !== 'pods' && r.plural !== 'persistentvolumeclaims')) return;
   const def = ctx.catalog().find('', 'v1', 'limitranges');
   if (!def) return;
-  const ranges = (await ctx.objects.list(def, { namespace: obj.metadata?.namespace ?? '' })).items as LimitRange[];
+  const namespace = obj.metadata?.namespace ?? '';
+  const cached = ctx.cache?.('', 'limitranges');
+  const ranges = (cached ? cached.list(namespace) : (await ctx.objects.list(def, { namespace })).items) as LimitRange[];
   if (ranges.length === 0) return;
   const items = ranges.flatMap((lr) => lr.spec?.limits ?? []);
   let errors: string[];

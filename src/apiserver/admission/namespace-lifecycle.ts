@@ -11,7 +11,7 @@ export async function admitNamespaceLifecycle(ctx: ApiContext, r: ResourceDefini
   const ns = obj.metadata?.namespace ?? '';
   const namespaces = ctx.catalog().find('', 'v1', 'namespaces');
   if (!namespaces) return;
-  const found = await ctx.objects.tryGet(namespaces, undefined, ns);
+  const found = ctx.cache?.('', 'namespaces')?.get(undefined, ns) ?? (await ctx.objects.tryGet(namespaces, undefined, ns));
   if (!found) throw notFound('', 'namespaces', ns);
   if ((found.status as { phase?: string } | undefined)?.phase === 'Terminating' || found.metadata?.deletionTimestamp) {
     const qualified = r.group === '' ? r.plural : `${r.plural}.${r.group}`;

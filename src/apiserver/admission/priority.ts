@@ -27,10 +27,12 @@ export async function admitPriority(ctx: ApiContext, r: ResourceDefinition, obj:
   const spec = (obj.spec ??= {}) as { priorityClassName?: string; priority?: number; preemptionPolicy?: string };
   let chosen: PriorityClassLike | undefined;
   if (spec.priorityClassName) {
-    chosen = (await ctx.objects.tryGet(classes, undefined, spec.priorityClassName)) as PriorityClassLike | undefined;
+    const cached = ctx.cache?.('scheduling.k8s.io', 'priorityclasses');
+    chosen = (cached ? cached.get(undefined, spec.priorityClassName) : await ctx.objects.tryGet(classes, undefined, spec.priorityClassName)) as PriorityClassLike | undefined;
     if (!chosen) throw forbidden(`pods "${obj.metadata?.name ?? ''}" is forbidden: no PriorityClass with name ${spec.priorityClassName} was found`, { name: obj.metadata?.name, kind: 'pods' });
   } else {
-    const all = (await ctx.objects.list(classes, {})).items as PriorityClassLike[];
+    const cached = ctx.cache?.('scheduling.k8s.io', 'priorityclasses');
+    const all = (cached ? cached.list() : (await ctx.objects.list(classes, {})).items) as PriorityClassLike[];
     chosen = all.filter((c) => c.globalDefault).sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
     if (chosen) spec.priorityClassName = chosen.metadata?.name;
   }

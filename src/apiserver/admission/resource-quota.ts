@@ -29,7 +29,9 @@ export async function admitResourceQuota(ctx: ApiContext, r: ResourceDefinition,
   const quotaDef = ctx.catalog().find('', 'v1', 'resourcequotas');
   if (!quotaDef) return;
   const namespace = obj.metadata?.namespace ?? '';
-  const quotas = (await ctx.objects.list(quotaDef, { namespace })).items as ResourceQuota[];
+  // The cheap first look comes from memory; the decision itself re-reads the store under the lock.
+  const cached = ctx.cache?.('', 'resourcequotas');
+  const quotas = (cached ? cached.list(namespace) : (await ctx.objects.list(quotaDef, { namespace })).items) as ResourceQuota[];
   if (quotas.length === 0) return;
   const res: QuotaResource = { group: r.group, resource: r.plural };
   const matching = quotas.filter((q) => quotaSelects(q, res, obj));

@@ -28,10 +28,16 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
     const user = config.staticTokens.get(token) ?? (await serviceAccountUser(config, token, audiences));
     return user && withGroup(user, ALL_AUTHENTICATED);
   };
+  // A connection's client certificate never changes: read it once per socket (it is costly per request).
+  const certBySocket = new WeakMap<object, { user?: UserInfo; presented: boolean }>();
   return {
     authenticateToken,
     async authenticate(req) {
-      const cert = clientCertUser(req);
+      let cert = certBySocket.get(req.socket);
+      if (!cert) {
+        cert = clientCertUser(req);
+        certBySocket.set(req.socket, cert);
+      }
       if (cert.user) return withGroup(cert.user, ALL_AUTHENTICATED);
       const token = bearerToken(req);
       if (token) return authenticateToken(token);

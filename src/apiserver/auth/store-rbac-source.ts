@@ -3,10 +3,19 @@ import type { ResourceDefinition } from '../../api/resource-definition.ts';
 import type { ApiContext } from '../api-context.ts';
 import type { RbacSource } from './rbac-authorizer.ts';
 
-/** RBAC objects read straight from the server's own store (the authorizer is part of the API server). */
+const GROUP = 'rbac.authorization.k8s.io';
+
+/**
+ * RBAC objects as the API server itself holds them: its in-memory caches when it has them (every
+ * request is authorized, so this is hot), else straight from its own store.
+ */
 export function storeRbacSource(ctx: ApiContext): RbacSource {
-  const res = (plural: string) => ctx.catalog().find('rbac.authorization.k8s.io', 'v1', plural) as ResourceDefinition;
-  const list = async <T>(plural: string, namespace?: string): Promise<T[]> => (await ctx.objects.list(res(plural), { namespace })).items as unknown as T[];
+  const list = async <T>(plural: string, namespace?: string): Promise<T[]> => {
+    const cache = ctx.cache?.(GROUP, plural);
+    if (cache) return cache.list(namespace) as unknown as T[];
+    const r = ctx.catalog().find(GROUP, 'v1', plural) as ResourceDefinition;
+    return (await ctx.objects.list(r, { namespace })).items as unknown as T[];
+  };
   return {
     clusterRoles: () => list<ClusterRole>('clusterroles'),
     clusterRoleBindings: () => list<ClusterRoleBinding>('clusterrolebindings'),
