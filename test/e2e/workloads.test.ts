@@ -62,6 +62,7 @@ describe('kubectl workloads against minato server with simulated nodes', { concu
 
       assert.match(await ok(k, [...n, 'create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=3']), /deployment.apps\/web created/);
       await rolledOut(k, ns, 'web');
+      assert.match(await ok(k, [...n, 'wait', '--for=condition=available', 'deployment/web', '--timeout=10s']), /deployment.apps\/web condition met/);
       assert.match(await ok(k, [...n, 'get', 'deployment', 'web']), /web\s+3\/3\s+3\s+3\s/);
 
       assert.match(await ok(k, [...n, 'scale', 'deployment', 'web', '--replicas=5']), /deployment.apps\/web scaled/);
@@ -138,6 +139,9 @@ describe('kubectl workloads against minato server with simulated nodes', { concu
       assert.match(events, /Normal\s+Scheduled\s+pod\/web-\w+-\w+\s+Successfully assigned .* to sim-node-\d/);
       assert.match(events, /Normal\s+SuccessfulCreate\s+replicaset\/web-\w+\s+Created pod: web-/);
       assert.match(events, /Normal\s+ScalingReplicaSet\s+deployment\/web\s+Scaled (up|down) replica set/);
+      const forDeployment = await ok(k, [...n, 'events', '--for=deployment/web']);
+      assert.match(forDeployment, /Normal\s+ScalingReplicaSet\s+Deployment\/web\s+Scaled up replica set web-\w+ from 0 to 3/);
+      assert.doesNotMatch(forDeployment, /pod\/|Pod\//, 'only the Deployment\'s events');
       const sources = await getJson<List<Event>>(k, [...n, 'events']);
       const reporters = new Set(sources.items.map((e) => e.source?.component ?? e.reportingComponent));
       for (const c of ['default-scheduler', 'replicaset-controller', 'deployment-controller']) assert.ok(reporters.has(c), `events from ${c}: ${[...reporters].join(', ')}`);
@@ -173,6 +177,10 @@ describe('kubectl workloads against minato server with simulated nodes', { concu
         (await replicaSets(k, ns, 'slow')).map((rs) => rs.spec?.replicas),
         [0, 2],
       );
+      // Foreground cascade: kubectl returns once the Deployment, its ReplicaSets and pods are gone.
+      assert.match(await ok(k, [...n, 'delete', 'deployment', 'slow', '--cascade=foreground', '--timeout=30s']), /deployment.apps "slow" deleted/);
+      const left = await k([...n, 'get', 'rs,pods', '-o', 'name']);
+      assert.equal(left.stdout.trim(), '', 'nothing left after a foreground delete');
     });
 
     test(`${v}: a Job runs to completion (wait --for=condition=complete)`, async () => {
