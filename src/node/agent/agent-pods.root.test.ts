@@ -178,13 +178,17 @@ describe('node agent on runc (root)', () => {
   });
 
   it('reports ErrImagePull, then ImagePullBackOff, for an image no registry has', async () => {
-    await h.createPod({ metadata: { name: 'nopull' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: '127.0.0.1:1/none:1' }] } });
+    // Watch rather than poll: ErrImagePull may show for only one sync period before ImagePullBackOff.
     const seen = new Set<string>();
-    await eventually('ImagePullBackOff', async () => {
-      const reason = containerStatus(await h.getPod('nopull'))?.state?.waiting?.reason ?? '';
-      seen.add(reason);
-      return reason === 'ImagePullBackOff' ? true : undefined;
-    }, 20_000, 50);
+    const stopWatch = new AbortController();
+    const watching = h.cluster.client.watch<Pod>(R.pods, { namespace: 'default', fieldSelector: 'metadata.name=nopull' }, (e) => {
+      const reason = containerStatus(e.object)?.state?.waiting?.reason;
+      if (reason) seen.add(reason);
+    }, stopWatch.signal);
+    await h.createPod({ metadata: { name: 'nopull' }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: '127.0.0.1:1/none:1' }] } });
+    await eventually('ImagePullBackOff', async () => (seen.has('ImagePullBackOff') ? true : undefined), 20_000, 50);
+    stopWatch.abort();
+    await watching;
     assert.ok(seen.has('ErrImagePull'), `saw ${[...seen].join(', ')}`);
     assert.equal((await h.getPod('nopull')).status?.phase, 'Pending');
   });

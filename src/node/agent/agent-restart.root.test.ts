@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { R } from '../../client/resource-ref.ts';
 import { cgroupLeftovers, hostCgroupFs } from '../runtime/runc/cgroups.ts';
-import { busyboxPod, eventually, startAgentHarness, type AgentHarness } from './testing/agent-harness.ts';
+import { BUSYBOX_2, busyboxPod, eventually, startAgentHarness, type AgentHarness } from './testing/agent-harness.ts';
 
 const running = (h: AgentHarness, name: string) => eventually(`${name} Running`, async () => {
   const p = await h.getPod(name);
@@ -47,6 +47,35 @@ describe('node agent restart and clean-up (root)', () => {
     const left = await h.runtime.listContainers();
     assert.deepEqual(left.map((c) => c.podName), ['keep'], 'the orphan container is gone, no new one was made');
     assert.equal(existsSync(`/run/netns/${h.network.netnsName(orphan.metadata?.uid ?? '')}`), false, 'orphan netns removed');
+  });
+
+  it('replaces a container whose image changed, and records events', async () => {
+    const before = await h.getPod('keep');
+    const updated = structuredClone(before);
+    const c = updated.spec?.containers[0];
+    if (c) c.image = BUSYBOX_2;
+    await h.cluster.client.update(R.pods, updated);
+    const after = await eventually('replaced container', async () => {
+      const p = await h.getPod('keep');
+      const cs = p.status?.containerStatuses?.[0];
+      return cs?.image === BUSYBOX_2 && cs.state?.running && cid(p) !== cid(before) ? p : undefined;
+    });
+    assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 1);
+    const events = await h.cluster.client.list<{ reason?: string; involvedObject?: { uid?: string } }>(R.events, { namespace: 'default' });
+    const reasons = events.items.filter((e) => e.involvedObject?.uid === before.metadata?.uid).map((e) => e.reason);
+    for (const r of ['Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `${r} in ${reasons.join(',')}`);
+  });
+
+  it('fails a pod past its activeDeadlineSeconds with DeadlineExceeded', async () => {
+    await h.createPod(busyboxPod('deadline', ['sleep', '3600'], { activeDeadlineSeconds: 2 }));
+    const pod = await eventually('DeadlineExceeded', async () => {
+      const p = await h.getPod('deadline');
+      return p.status?.phase === 'Failed' ? p : undefined;
+    });
+    assert.equal(pod.status?.reason, 'DeadlineExceeded');
+    assert.ok(pod.status?.containerStatuses?.[0]?.state?.terminated);
+    await h.cluster.client.delete(R.pods, 'default', 'deadline');
+    await eventually('deadline pod gone', async () => h.getPod('deadline').then(() => undefined, () => true));
   });
 
   it('deleting a pod removes its containers, netns and cgroups', async () => {

@@ -22,6 +22,7 @@ import { CrashBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import type { PodImageService } from './image-service.ts';
 import { heartbeat, registerNode } from './node-heartbeat.ts';
 import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
+import { PodEvents } from './pod-events.ts';
 import { removePodResources } from './pod-termination.ts';
 import { PodWorker } from './pod-worker.ts';
 import { LABELS, type AgentLog, type WorkerContext } from './worker-context.ts';
@@ -120,6 +121,7 @@ function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, no
     objects,
     clock: cfg.clock,
     log: cfg.log,
+    events: new PodEvents(cfg.client, cfg.nodeName, cfg.clock),
     backoff: new CrashBackoff(cfg.backoff ?? DEFAULT_BACKOFF),
     node,
     stateDir: join(cfg.dataDir, 'pod-network'),

@@ -10,7 +10,7 @@ import { containerMounts, containerResources, containerUser } from './container-
 import { containerArgv, containerEnv, EnvConfigError } from './env.ts';
 import { ImagePullError, type PullPolicy, type RegistryAuth } from './image-service.ts';
 import { authsForImage, registryAuths } from './pull-secrets.ts';
-import { containerInstanceId, LABELS, type WorkerContext } from './worker-context.ts';
+import { containerHash, containerInstanceId, LABELS, type WorkerContext } from './worker-context.ts';
 
 /** The sandbox a container joins. */
 export interface PodSandbox {
@@ -21,7 +21,7 @@ export interface PodSandbox {
 }
 
 export type StartResult =
-  | { ok: true; status: ContainerStatus; imageId: string }
+  | { ok: true; status: ContainerStatus; imageId: string; pulled: boolean }
   | { ok: false; reason: string; message: string; pullFailure?: boolean };
 
 /** imagePullPolicy with Kubernetes' default (Always for :latest or no tag, else IfNotPresent). */
@@ -87,6 +87,7 @@ export async function startContainer(ctx: WorkerContext, pod: Pod, c: Container,
       [LABELS.attempt]: String(attempt),
       [LABELS.init]: String(init),
       [LABELS.imageId]: img.imageId,
+      [LABELS.specHash]: containerHash(c),
     },
   };
   if (spec.command.length === 0) return { ok: false, reason: 'CreateContainerConfigError', message: `no command specified for container ${c.name}` };
@@ -94,7 +95,7 @@ export async function startContainer(ctx: WorkerContext, pod: Pod, c: Container,
     spec.rootfs = await ctx.images.prepareRootfs(id, image);
     await ctx.runtime.createContainer(spec);
     await ctx.runtime.startContainer(id);
-    return { ok: true, status: await ctx.runtime.containerStatus(id), imageId: img.imageId };
+    return { ok: true, status: await ctx.runtime.containerStatus(id), imageId: img.imageId, pulled: img.pulled };
   } catch (e) {
     await ctx.runtime.removeContainer(id).catch(() => undefined);
     await ctx.images.releaseRootfs(id).catch(() => undefined);

@@ -34,10 +34,17 @@ export class ImagePullError extends Error {
   }
 }
 
+/** An image ready to run; `pulled` is false when it was already on the node. */
+export interface EnsuredImage {
+  imageId: string;
+  config: ImageConfig;
+  pulled: boolean;
+}
+
 /** The image side of running a container. */
 export interface PodImageService {
   /** Makes `image` present per `policy` and returns its id (sha256:…) and config. Throws {@link ImagePullError}. */
-  ensureImage(image: string, policy: PullPolicy, auth: RegistryAuth[]): Promise<{ imageId: string; config: ImageConfig }>;
+  ensureImage(image: string, policy: PullPolicy, auth: RegistryAuth[]): Promise<EnsuredImage>;
   /** A writable root filesystem for one container instance. */
   prepareRootfs(containerId: string, image: string): Promise<string>;
   /** Removes what prepareRootfs made. Unknown ids are fine. */
@@ -48,19 +55,21 @@ export interface PodImageService {
 export class StoreImages implements PodImageService {
   constructor(private readonly store: ImageService, private readonly containersDir: string) {}
 
-  async ensureImage(image: string, policy: PullPolicy, auth: RegistryAuth[]): Promise<{ imageId: string; config: ImageConfig }> {
+  async ensureImage(image: string, policy: PullPolicy, auth: RegistryAuth[]): Promise<EnsuredImage> {
+    let pulled = false;
     let info = policy === 'Always' ? undefined : await this.store.get(image);
     if (!info) {
       if (policy === 'Never') throw new ImagePullError(`Container image "${image}" is not present with pull policy of Never`, 'ErrImageNeverPull');
       const cred = auth.find((a) => a.username !== undefined && a.password !== undefined);
       try {
         info = await this.store.pull(image, cred ? { auth: { username: cred.username ?? '', password: cred.password ?? '' } } : {});
+        pulled = true;
       } catch (e) {
         throw new ImagePullError(`failed to pull image "${image}": ${(e as Error).message}`);
       }
     }
     const c = info.config;
-    return { imageId: info.digest, config: { entrypoint: c.entrypoint, cmd: c.cmd, env: c.env, workingDir: c.workingDir, user: c.user } };
+    return { imageId: info.digest, pulled, config: { entrypoint: c.entrypoint, cmd: c.cmd, env: c.env, workingDir: c.workingDir, user: c.user } };
   }
 
   async prepareRootfs(containerId: string, image: string): Promise<string> {

@@ -33,6 +33,8 @@ export interface PodObservation {
   now: Date;
   /** The pod's sandbox (network) exists. */
   sandboxReady: boolean;
+  /** activeDeadlineSeconds passed: the pod is Failed with reason DeadlineExceeded. */
+  deadlineExceeded?: boolean;
 }
 
 export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -114,7 +116,7 @@ function condition(type: string, ok: boolean, now: Date, old: PodCondition[] | u
 /** The full status the agent writes; fields it does not own (qosClass, nominatedNodeName…) are kept. */
 export function computePodStatus(pod: Pod, obs: PodObservation): PodStatus {
   const old = pod.status ?? {};
-  const phase = podPhase(pod, obs);
+  const phase = obs.deadlineExceeded ? 'Failed' : podPhase(pod, obs);
   const initStatuses = obs.init.map(containerStatusOf);
   const appStatuses = obs.app.map(containerStatusOf);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
@@ -146,6 +148,10 @@ export function computePodStatus(pod: Pod, obs: PodObservation): PodStatus {
   else delete status.initContainerStatuses;
   delete status.reason;
   delete status.message;
+  if (obs.deadlineExceeded) {
+    status.reason = 'DeadlineExceeded';
+    status.message = `Pod was active on the node longer than the specified deadline`;
+  }
   return status;
 }
 

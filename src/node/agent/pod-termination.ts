@@ -37,6 +37,7 @@ export async function terminatePod(ctx: WorkerContext, pod: Pod, instances: Cont
     const st = await ctx.runtime.containerStatus(c.id).catch(() => undefined);
     if (st && st.state !== 'exited') live.push(st);
   }
+  for (const st of live) ctx.events.emit(pod, 'Normal', 'Killing', `Stopping container ${st.containerName}`, st.containerName);
   await Promise.all(live.map((st) => runPreStop(ctx, pod, st, grace)));
   const left = Math.max(0, grace - Math.floor((ctx.clock.now().getTime() - started) / 1000));
   await Promise.all(live.map((st) => ctx.runtime.stopContainer(st.id, left).catch((err: unknown) => ctx.log('stop failed', { container: st.id, err: String(err) }))));
@@ -61,4 +62,5 @@ export async function removePodResources(ctx: WorkerContext, uid: string, contai
   await ctx.volumes.tearDown(uid);
   ctx.tokens.forget(uid);
   ctx.backoff.forgetPod(uid);
+  ctx.events.forget(uid);
 }

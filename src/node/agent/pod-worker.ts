@@ -16,7 +16,7 @@ import { startContainer, type PodSandbox } from './container-starter.ts';
 import { computePodStatus, statusChanged, type ContainerView } from './pod-status.ts';
 import { ProbeSet } from './probe-set.ts';
 import { terminatePod } from './pod-termination.ts';
-import { attemptOf, isInit, LABELS, type WorkerContext } from './worker-context.ts';
+import { attemptOf, containerHash, isInit, LABELS, type WorkerContext } from './worker-context.ts';
 
 const PULL_BACKOFF_INITIAL_MS = 10_000;
 const PULL_BACKOFF_MAX_MS = 300_000;
@@ -103,6 +103,14 @@ export class PodWorker {
       this.wakeWithin(10_000);
       return false;
     }
+    if (this.deadlinePassed()) {
+      for (const st of this.instances.values()) {
+        if (st.state !== 'exited') await this.ctx.runtime.stopContainer(st.id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+      }
+      await this.refreshInstances();
+      await this.writeStatus(true);
+      return false;
+    }
     if (!(await this.ensureSandbox())) {
       await this.writeStatus();
       return false;
@@ -160,6 +168,7 @@ export class PodWorker {
       return true;
     } catch (err) {
       this.ctx.log('pod sandbox set-up failed', { pod: this.key, err: String(err) });
+      this.ctx.events.emit(this.pod, 'Warning', 'FailedMount', String((err as Error).message ?? err));
       this.wakeWithin(2000);
       return false;
     }
@@ -224,6 +233,13 @@ export class PodWorker {
     for (const c of this.pod.spec?.containers ?? []) {
       const latest = this.instancesOf(c.name, false)[0];
       if (latest?.state === 'created') await this.ctx.runtime.startContainer(latest.id).catch(() => undefined);
+      if (latest && latest.state !== 'exited' && specChanged(latest, c)) {
+        this.ctx.log('container spec changed, replacing it', { pod: this.key, container: c.name });
+        await this.ctx.runtime.stopContainer(latest.id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+        this.instances.set(latest.id, await this.ctx.runtime.containerStatus(latest.id));
+        await this.startFresh(c, latest);
+        continue;
+      }
       if (latest && latest.state !== 'exited') continue;
       if (latest && (policy === 'Never' || (policy === 'OnFailure' && latest.exitCode === 0))) continue;
       await this.startOrBackOff(c, false, latest);
@@ -239,10 +255,17 @@ export class PodWorker {
       if (!d.restart) {
         const message = `back-off ${Math.round(d.backoffMs / 1000)}s restarting failed container=${c.name} pod=${this.pod.metadata?.name ?? ''}_${this.pod.metadata?.namespace ?? ''}(${this.uid})`;
         this.waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
+        this.ctx.events.emit(this.pod, 'Warning', 'BackOff', 'Back-off restarting failed container', c.name);
         this.wakeWithin(d.waitMs);
         return;
       }
     }
+    await this.startFresh(c, latest, init);
+  }
+
+  /** Starts the next attempt of `c` now (unless a failed pull or create is still backing off). */
+  private async startFresh(c: Container, latest: ContainerStatus | undefined, init = false): Promise<void> {
+    const now = this.ctx.clock.now().getTime();
     const retry = this.retryAt.get(c.name);
     if (retry && now < retry.at) {
       const w = this.waiting.get(c.name);
@@ -254,11 +277,18 @@ export class PodWorker {
     if (!this.sandbox) return;
     const t0 = performance.now();
     const res = await startContainer(this.ctx, this.pod, c, init, attempt, this.sandbox);
+    if (res.ok) {
+      const image = c.image ?? '';
+      this.ctx.events.emit(this.pod, 'Normal', 'Pulled', res.pulled ? `Successfully pulled image "${image}"` : `Container image "${image}" already present on machine`, c.name);
+      this.ctx.events.emit(this.pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
+      this.ctx.events.emit(this.pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+    }
     if (res.ok) this.ctx.log('container started', { pod: this.key, container: c.name, attempt, ms: Math.round(performance.now() - t0) });
     if (!res.ok) {
       const delayMs = Math.min((retry?.delayMs ?? PULL_BACKOFF_INITIAL_MS / 2) * 2, PULL_BACKOFF_MAX_MS);
       this.retryAt.set(c.name, { at: now + delayMs, delayMs });
       this.waiting.set(c.name, { reason: res.reason, message: res.message });
+      this.ctx.events.emit(this.pod, 'Warning', 'Failed', res.message, c.name);
       this.ctx.log('container start failed', { pod: this.key, container: c.name, reason: res.reason, err: res.message });
       this.wakeWithin(delayMs);
       return;
@@ -295,7 +325,17 @@ export class PodWorker {
     };
   }
 
-  private async writeStatus(): Promise<void> {
+  /** activeDeadlineSeconds counts from the pod's startTime on this node. */
+  private deadlinePassed(): boolean {
+    const deadline = this.pod.spec?.activeDeadlineSeconds;
+    const start = this.pod.status?.startTime;
+    if (deadline === undefined || !start) return false;
+    const left = Date.parse(start) + deadline * 1000 - this.ctx.clock.now().getTime();
+    if (left > 0) this.wakeWithin(left);
+    return left <= 0;
+  }
+
+  private async writeStatus(deadlineExceeded = false): Promise<void> {
     const status = computePodStatus(this.pod, {
       init: (this.pod.spec?.initContainers ?? []).map((c) => this.view(c, true)),
       app: (this.pod.spec?.containers ?? []).map((c) => this.view(c, false)),
@@ -303,6 +343,7 @@ export class PodWorker {
       hostIP: this.ctx.node.hostIP,
       now: this.ctx.clock.now(),
       sandboxReady: this.sandbox !== undefined,
+      deadlineExceeded,
     });
     if (!statusChanged(this.pod.status, status)) return;
     try {
@@ -315,6 +356,12 @@ export class PodWorker {
       else throw err;
     }
   }
+}
+
+/** Containers made before the hash label existed are left alone rather than restarted. */
+function specChanged(st: ContainerStatus, c: Container): boolean {
+  const hash = st.labels[LABELS.specHash];
+  return hash !== undefined && hash !== containerHash(c);
 }
 
 /** resourceVersions are opaque, but ours are numbers; anything else is taken as newer. */

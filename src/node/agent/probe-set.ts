@@ -56,6 +56,7 @@ export class ProbeSet {
         if (t.due(now)) {
           const outcome = await runProbe(t.probe, { runtime: this.ctx.runtime, containerId: status.id, container, podIP }, t.timeoutMs);
           t.record(outcome, this.ctx.clock.now().getTime());
+          if (outcome === 'failure') this.ctx.events.emit(pod, 'Warning', 'Unhealthy', `${t.kind[0]?.toUpperCase() ?? ''}${t.kind.slice(1)} probe failed`, container.name);
           if (t.killsContainer) {
             killed = true;
             await this.kill(pod, container, status, t);

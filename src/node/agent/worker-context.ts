@@ -1,4 +1,5 @@
 /** What every pod worker of one agent shares: the node's runtime, images, network, volumes and API access. */
+import type { Container } from 'kubernetes-types/core/v1.js';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../client/clock.ts';
 import type { KubeClient } from '../../client/kube-client.ts';
@@ -10,6 +11,7 @@ import type { PodVolumes } from '../volumes/pod-volumes.ts';
 import type { ServiceAccountTokens } from '../volumes/service-account-token.ts';
 import type { CrashBackoff } from './backoff.ts';
 import type { PodImageService } from './image-service.ts';
+import type { PodEvents } from './pod-events.ts';
 
 /** Structured log: a constant message plus key/values (errors under `err`). */
 export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
@@ -21,6 +23,7 @@ export const LABELS = {
   attempt: 'minato.io/restart-count',
   init: 'minato.io/init-container',
   imageId: 'minato.io/image-id',
+  specHash: 'minato.io/container-hash',
 } as const;
 
 /** Shared by all pod workers of one agent. */
@@ -34,6 +37,7 @@ export interface WorkerContext {
   objects: PodObjectSource;
   clock: Clock;
   log: AgentLog;
+  events: PodEvents;
   backoff: CrashBackoff;
   node: NodeFacts & { hostIP: string };
   /** Where the agent remembers each pod's network (netns path and IP) across restarts. */
@@ -55,6 +59,21 @@ export function containerInstanceId(podUid: string, name: string, attempt: numbe
   const h = createHash('sha256').update(`${podUid}/${name}`).digest('hex').slice(0, 12);
   const safe = name.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 24);
   return `${safe}-${h}-${attempt}`;
+}
+
+/** A digest of a container's spec: when it changes (e.g. a new image), the container is replaced, as the kubelet does. */
+export function containerHash(c: Container): string {
+  return createHash('sha256').update(stableJson(c)).digest('hex').slice(0, 16);
+}
+
+/** JSON with sorted keys, so the hash does not depend on how the server ordered fields. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
 }
 
 /** The attempt number (restart count) of an instance, from its labels. */

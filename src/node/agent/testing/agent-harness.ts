@@ -25,6 +25,8 @@ import { cleanupNode, runAgent, type AgentConfig } from '../agent.ts';
 import { StoreImages } from '../image-service.ts';
 
 export const BUSYBOX = 'minato.local/busybox:1';
+/** The same image under a second name, for image-update tests. */
+export const BUSYBOX_2 = 'minato.local/busybox:2';
 
 /** What a test gets. */
 export interface AgentHarness {
@@ -60,6 +62,7 @@ export async function startAgentHarness(overrides: Partial<AgentConfig> = {}): P
   const store = new ImageStore({ root: join(dir, 'images') });
   await buildBusyboxImage(join(dir, 'layout'), { name: BUSYBOX, tag: '1', gzipLevel: 0 });
   await store.importArchive(join(dir, 'layout'), { name: BUSYBOX });
+  await store.importArchive(join(dir, 'layout'), { name: BUSYBOX_2 });
   const images = new StoreImages(store, join(dir, 'ctr'));
   const runtime = new RuncRuntime({ dataDir: join(dir, 'rt'), cgroupPrefix: `minato-${id}` });
   const { cluster: clusterCidr } = await freeClusterCidr();
