@@ -105,7 +105,8 @@ describe('kubectl apply against minato server', () => {
       await ok(kc, ['apply', '--server-side', '--field-manager=autoscaler', '--force-conflicts', '-f', manifest(5)]);
       const taken = await getJson<Deployment>(kc, ['deployment', 'api', '-n', ns, '--show-managed-fields']);
       assert.equal(taken.spec?.replicas, 5);
-      const owners = (taken.metadata?.managedFields ?? []).filter((m) => JSON.stringify(m.fieldsV1 ?? {}).includes('"f:replicas"')).map((m) => m.manager);
+      // spec.replicas only: the controller manager owns status.replicas through the status subresource.
+      const owners = (taken.metadata?.managedFields ?? []).filter((m) => m.subresource !== 'status' && JSON.stringify(m.fieldsV1 ?? {}).includes('"f:replicas"')).map((m) => m.manager);
       assert.deepEqual(owners, ['autoscaler']);
     });
   }
