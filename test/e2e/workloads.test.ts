@@ -117,7 +117,9 @@ describe('kubectl workloads against minato server with simulated nodes', { concu
 
       // Paused: the template change waits, and the Deployment says so.
       assert.match(await ok(k, [...n, 'rollout', 'pause', 'deployment/web']), /deployment.apps\/web paused/);
-      await ok(k, [...n, 'set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
+      const recorded = await k([...n, 'set', 'image', 'deployment/web', 'nginx=nginx:1.27', '--record']);
+      assert.equal(recorded.code, 0, recorded.stderr);
+      assert.match(recorded.stderr, /--record has been deprecated/);
       await eventually(async () => assert.match(await ok(k, [...n, 'get', 'deployment', 'web', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}']), /^DeploymentPaused$/));
       assert.equal((await replicaSets(k, ns, 'web')).length, 3);
       const stuck = await k([...n, 'rollout', 'status', 'deployment/web', '--timeout=1s']);
@@ -127,6 +129,8 @@ describe('kubectl workloads against minato server with simulated nodes', { concu
       const afterResume = await replicaSets(k, ns, 'web');
       assert.equal(afterResume.length, 4);
       assert.equal(afterResume.at(-1)?.spec?.template?.spec?.containers[0]?.image, 'nginx:1.27');
+      const lastRevision = (await ok(k, [...n, 'rollout', 'history', 'deployment/web'])).trim().split('\n').at(-1);
+      assert.match(lastRevision ?? '', /^6\s+kubectl\S* set image deployment\/web nginx=nginx:1\.27 .*--record=true$/);
 
       const described = await ok(k, [...n, 'describe', 'deployment', 'web']);
       assert.match(described, /Replicas:\s+5 desired \| 5 updated \| 5 total \| 5 available \| 0 unavailable/);
