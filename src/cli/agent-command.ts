@@ -35,6 +35,14 @@ export interface NodeAgentOptions {
   zone?: string;
   capacity?: Record<string, string>;
   clock?: Clock;
+  /**
+   * Serving certificate (signed by the cluster CA, SAN = nodeIP) and the CA that signs the API
+   * server's kubelet-client certificate; with it the agent serves `kubectl logs` on `kubeletPort`.
+   * In-process, issue it from the server's PKI (`issueLeafCert(pki.ca, { usage: 'server', … })`).
+   */
+  serving?: { cert: string; key: string; ca: string };
+  /** Default 0: a free port, published in the Node's daemonEndpoints. */
+  kubeletPort?: number;
 }
 
 /** A running in-process agent. */
@@ -70,6 +78,7 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
       client: opts.client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime, images, network,
       clock: opts.clock ?? realClock, log: opts.log, capacity: opts.capacity, labels: opts.labels, zone: opts.zone,
       podCidr, nodeIP: opts.nodeIP, caCert: opts.caCert, clusterDns: opts.clusterDns, onReady: markReady,
+      server: opts.serving ? { host: opts.nodeIP ?? '127.0.0.1', port: opts.kubeletPort ?? 0, ...opts.serving } : undefined,
     },
     stopping.signal,
   ).catch((err: unknown) => opts.log('node agent stopped', { err: String(err) }));
@@ -96,6 +105,10 @@ interface AgentFlags {
   nodeIp?: string;
   zone?: string;
   cleanup?: boolean;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
+  port: string;
 }
 
 async function connectionOf(flags: AgentFlags): Promise<Connection> {
@@ -121,14 +134,22 @@ export function registerAgentCommand(program: Command): void {
     .option('--cluster-dns <ips>', 'comma-separated cluster DNS servers for pods\' resolv.conf')
     .option('--node-ip <ip>', 'the node\'s InternalIP', '127.0.0.1')
     .option('--zone <zone>', 'topology.kubernetes.io/zone label')
+    .option('--tls-cert-file <file>', 'serving certificate for kubectl logs (signed by the cluster CA)')
+    .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
+    .option('--client-ca-file <file>', 'CA of the API server\'s client certificate (default: --certificate-authority)')
+    .option('--port <n>', 'port of the agent\'s HTTPS server (0: any free port)', '10250')
     .option('--cleanup', 'on stop, remove every container, network namespace and rule this agent created')
     .action(async (flags: AgentFlags) => {
       const log: AgentLog = (msg, fields) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
       const conn = await connectionOf(flags);
       const client = new KubeClient(conn, 'minato-agent');
+      const read = (f: string): Promise<string> => readFile(resolve(f), 'utf8');
+      const clientCa = flags.clientCaFile ? await read(flags.clientCaFile) : conn.ca.toString();
+      const serving = flags.tlsCertFile && flags.tlsPrivateKeyFile ? { cert: await read(flags.tlsCertFile), key: await read(flags.tlsPrivateKeyFile), ca: clientCa } : undefined;
       const agent = startNodeAgent({
         client, nodeName: flags.nodeName, dataDir: resolve(flags.dataDir), log, caCert: conn.ca.length ? conn.ca.toString() : undefined,
         podCidr: flags.podCidr, clusterCidr: flags.clusterCidr, clusterDns: flags.clusterDns?.split(',').filter(Boolean), nodeIP: flags.nodeIp, zone: flags.zone,
+        serving, kubeletPort: Number(flags.port),
       });
       await agent.ready;
       process.stdout.write(`node ${flags.nodeName} is ready\n`);

@@ -206,6 +206,15 @@ describe('node agent on runc (root)', () => {
     assert.equal(pod.status?.phase, 'Running');
   });
 
+  it('serves container logs through the API server (pods/log, tailLines, timestamps, previous)', async () => {
+    const web = await h.getText('/api/v1/namespaces/default/pods/web/log');
+    assert.deepEqual(web, { status: 200, body: 'hi\n' });
+    const stamped = await h.getText('/api/v1/namespaces/default/pods/web/log?timestamps=true&tailLines=1');
+    assert.match(stamped.body, /^\d{4}-\d\d-\d\dT\S+ hi\n$/);
+    const previous = await h.getText('/api/v1/namespaces/default/pods/crash/log?previous=true');
+    assert.deepEqual(previous, { status: 200, body: 'boom\n' });
+  });
+
   it('restarts a container whose liveness probe fails', async () => {
     await h.createPod({
       metadata: { name: 'live' },

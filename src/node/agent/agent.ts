@@ -23,6 +23,7 @@ import type { PodImageService } from './image-service.ts';
 import { heartbeat, registerNode } from './node-heartbeat.ts';
 import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
 import { PodEvents } from './pod-events.ts';
+import { startKubeletServer, type KubeletServerConfig } from './kubelet-server.ts';
 import { removePodResources } from './pod-termination.ts';
 import { PodWorker } from './pod-worker.ts';
 import { LABELS, type AgentLog, type WorkerContext } from './worker-context.ts';
@@ -56,6 +57,8 @@ export interface AgentConfig {
   heartbeatMs?: number;
   /** Detected when absent. */
   hostFacts?: HostFacts;
+  /** The HTTPS server the API server proxies `kubectl logs` to; none when absent. Port 0 picks a free one. */
+  server?: KubeletServerConfig;
   /** Called once the node is registered and the pods informer has synced. */
   onReady?: () => void;
 }
@@ -70,7 +73,18 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   const signal = stopping.signal;
   const facts = cfg.hostFacts ?? (await readHostFacts());
   const nodeIP = cfg.nodeIP ?? '127.0.0.1';
-  const node = await registerNode(cfg.client, buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP }, facts, cfg.clock.now()));
+  const server = cfg.server ? await startKubeletServer(cfg.server, cfg.runtime, cfg.clock) : undefined;
+  signal.addEventListener('abort', () => {
+    server?.close();
+    server?.closeAllConnections(); // the API server keeps connections alive
+  }, { once: true });
+  const address = server?.address();
+  const kubeletPort = address && typeof address === 'object' ? address.port : undefined;
+  const desired = buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP, kubeletPort }, facts, cfg.clock.now());
+  const node = await registerNode(cfg.client, desired).catch((err: unknown) => {
+    server?.close();
+    throw err;
+  });
   const ctx = workerContext(cfg, node.status?.allocatable ?? {}, nodeIP);
   const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
 

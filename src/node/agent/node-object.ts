@@ -51,6 +51,8 @@ export interface NodeOptions {
   zone?: string;
   podCidr?: string;
   nodeIP: string;
+  /** Port of the agent's HTTPS server (logs), published as daemonEndpoints.kubeletEndpoint. */
+  kubeletPort?: number;
 }
 
 /** The kubelet's conditions; all healthy, with transition times kept from `old`. */
@@ -96,7 +98,7 @@ export function buildNode(opts: NodeOptions, facts: HostFacts, now: Date): Node 
       allocatable: { ...capacity },
       conditions: nodeConditions(now, undefined),
       addresses: [{ type: 'InternalIP', address: opts.nodeIP }, { type: 'Hostname', address: opts.name }],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: opts.kubeletPort ?? 10250 } },
       nodeInfo: {
         machineID: facts.machineID,
         systemUUID: facts.machineID,

@@ -12,6 +12,9 @@ import { startTestCluster, type TestCluster } from '../../../../test/support/tes
 import { isAlreadyExists } from '../../../client/api-error.ts';
 import { realClock } from '../../../client/clock.ts';
 import { R } from '../../../client/resource-ref.ts';
+import { issueLeafCert } from '../../../apiserver/auth/pki-certs.ts';
+import { connectionFromKubeconfig } from '../../../client/connection.ts';
+import { request } from 'node:https';
 import { buildBusyboxImage } from '../../images/base-images.ts';
 import { ImageStore } from '../../images/image-store.ts';
 import { listNetns } from '../../network/cni/host-state.ts';
@@ -43,6 +46,8 @@ export interface AgentHarness {
   /** Creates a pod and binds it to this node. */
   createPod(pod: Pod): Promise<Pod>;
   getPod(name: string): Promise<Pod>;
+  /** GET of an API path as text (pods/log), as kubectl does it. */
+  getText(path: string): Promise<{ status: number; body: string }>;
   /** Stops everything; returns whatever the run left on the host (all lists should be empty). */
   stop(): Promise<Record<string, string[]>>;
   logs: string[];
@@ -68,6 +73,8 @@ export async function startAgentHarness(overrides: Partial<AgentConfig> = {}): P
   const { cluster: clusterCidr } = await freeClusterCidr();
   const podCidr = subnetAt(clusterCidr, 1);
   const network = new CniPodNetwork({ id, podCidr, clusterCidr, stateDir: join(dir, 'cni') });
+  const pki = cluster.server.pki;
+  const serving = await issueLeafCert(pki.ca, { commonName: nodeName, usage: 'server', hosts: ['127.0.0.1'], now: new Date(), validDays: 1 });
   const logs: string[] = [];
   let stopAgent: AbortController | undefined;
   let running: Promise<void> | undefined;
@@ -82,7 +89,7 @@ export async function startAgentHarness(overrides: Partial<AgentConfig> = {}): P
         client: cluster.client, nodeName, dataDir: agentDir, runtime, images, network, clock: realClock,
         log: (msg, fields) => logs.push(`${msg} ${JSON.stringify(fields ?? {})}`),
         podCidr, syncPeriodMs: 250, heartbeatMs: 2000, onReady: ready,
-        caCert: 'test-ca', ...overrides,
+        caCert: pki.ca.cert, server: { host: '127.0.0.1', port: 0, cert: serving.cert, key: serving.key, ca: pki.ca.cert }, ...overrides,
       }, stopAgent.signal);
       await Promise.race([isReady, running.then(() => { throw new Error(`agent exited early: ${logs.join('\n')}`); })]);
     },
@@ -98,6 +105,19 @@ export async function startAgentHarness(overrides: Partial<AgentConfig> = {}): P
       return created;
     },
     getPod: (name) => cluster.client.get<Pod>(R.pods, 'default', name),
+    async getText(path) {
+      const conn = await connectionFromKubeconfig(cluster.kubeconfig);
+      const url = new URL(conn.server);
+      return new Promise((resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, path, ca: conn.ca, cert: conn.cert, key: conn.key, headers: conn.token ? { Authorization: `Bearer ${conn.token}` } : {} }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
     async stop() {
       await h.stopAgent();
       await cleanupNode({ runtime, images, network, dataDir: agentDir });
