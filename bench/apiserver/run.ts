@@ -23,7 +23,8 @@ async function must(p: Promise<{ status: number; body: string }>, expected: numb
 }
 
 async function benchBackend(label: string, store?: string): Promise<Record<string, Summary>> {
-  const server = await startServerProcess({ store });
+  // The API server alone: controllers and the scheduler would compete for the same two cores.
+  const server = await startServerProcess({ store, extraArgs: ['--disable-controllers'] });
   const results: Record<string, Summary> = {};
   const record = (name: string, r: { samples: number[]; seconds: number }) => {
     results[name] = summarize(r.samples, r.seconds);

@@ -74,10 +74,14 @@ function prepareStatements(db: Database.Database) {
   return {
     latest: prepare<[string]>(`SELECT ${COLUMNS} FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1`),
     insert: db.prepare(`INSERT INTO kine (${COLUMNS}) VALUES (@id, @name, @created, @deleted, @createRevision, @prevRevision, @value, @oldValue)`),
+    // Walks the (name, id) index in name order and keeps each name's newest row at the revision, so a
+    // page of `limit` stops early instead of grouping every row under the prefix first.
     listAt: prepare<[NameRange & { revision: number; limit: number }]>(
-      `SELECT ${COLUMNS.split(', ').map((c) => `k.${c}`).join(', ')} FROM kine AS k JOIN (
-         SELECT MAX(id) AS id FROM kine WHERE name >= @lo AND name < @hi AND name > @after AND id <= @revision GROUP BY name
-       ) AS m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name LIMIT @limit`,
+      `SELECT ${COLUMNS} FROM kine AS k
+       WHERE k.name >= @lo AND k.name < @hi AND k.name > @after AND k.id <= @revision
+         AND k.id = (SELECT MAX(id) FROM kine WHERE name = k.name AND id <= @revision)
+         AND k.deleted = 0
+       ORDER BY k.name LIMIT @limit`,
     ),
     after: prepare<[NameRange & { revision: number }]>(
       `SELECT ${COLUMNS} FROM kine WHERE id > @revision AND name >= @lo AND name < @hi ORDER BY id`,
