@@ -19,5 +19,14 @@ export function bootstrapObjects(cfg: { serviceCidr: string; apiPort: number; ap
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
     subsets: [{ addresses: [{ ip: cfg.apiAddress }], ports: [{ name: 'https', port: cfg.apiPort, protocol: 'TCP' }] }],
   };
-  return [...namespaces, ...serviceAccounts, kubernetesService, endpoints, ...SYSTEM_PRIORITY_CLASSES, ...bootstrapRbacObjects()];
+  // The default class, backed by the embedded local provisioner (src/controllers/volume-binder).
+  const standardClass = {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'minato.io/local-directory',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  };
+  return [...namespaces, ...serviceAccounts, kubernetesService, endpoints, standardClass, ...SYSTEM_PRIORITY_CLASSES, ...bootstrapRbacObjects()];
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startApiServer } from '../apiserver/api-server.ts';
 import { KubeClient } from '../client/kube-client.ts';
+import { ALL_CONTROLLERS } from '../controllers/all-controllers.ts';
 import { runControllerManager } from '../controllers/controller-manager.ts';
+import { DirectoryProvisioner } from '../controllers/volume-binder/directory-provisioner.ts';
+import { createVolumeBinderController } from '../controllers/volume-binder/volume-binder-controller.ts';
 import { runScheduler } from '../scheduler/scheduler.ts';
 
 interface ServerFlags {
@@ -35,7 +38,10 @@ export function registerServerCommand(program: Command): void {
       if (!flags.disableControllers) {
         const cert = await server.pki.issueClientCert('system:kube-controller-manager', ['system:masters']);
         client = new KubeClient({ server: server.url, ca: Buffer.from(server.pki.ca.cert), cert: Buffer.from(cert.cert), key: Buffer.from(cert.key) }, 'minato-controller-manager');
-        components.push(runControllerManager({ client, log }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
+        // The embedded local provisioner backs the default StorageClass `standard` with directories in the data dir.
+        const provisioner = new DirectoryProvisioner({ root: join(dataDir, 'volumes') });
+        const controllers = { ...ALL_CONTROLLERS, volumebinder: (ctx: Parameters<typeof createVolumeBinderController>[0]) => createVolumeBinderController(ctx, { provisioners: [provisioner] }) };
+        components.push(runControllerManager({ client, log, controllers }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
         components.push(runScheduler({ client, log }, stopping.signal).catch((err: unknown) => void log('scheduler stopped', { err: String(err) })));
       }
       process.stdout.write(`Minato API server is ready at ${server.url}\n`);
