@@ -78,6 +78,15 @@ describe('node agent restart and clean-up (root)', () => {
     await eventually('deadline pod gone', async () => h.getPod('deadline').then(() => undefined, () => true));
   });
 
+  it('runs hostNetwork pods in the host network namespace', async () => {
+    await h.createPod(busyboxPod('hostnet', ['sleep', '3600'], { hostNetwork: true }));
+    const pod = await running(h, 'hostnet');
+    assert.equal(pod.status?.podIP, pod.status?.hostIP);
+    assert.equal(existsSync(`/run/netns/${h.network.netnsName(pod.metadata?.uid ?? '')}`), false, 'no pod netns');
+    await h.cluster.client.delete(R.pods, 'default', 'hostnet');
+    await eventually('hostnet gone', async () => h.getPod('hostnet').then(() => undefined, () => true));
+  });
+
   it('deleting a pod removes its containers, netns and cgroups', async () => {
     const pod = await h.getPod('keep');
     const uid = pod.metadata?.uid ?? '';

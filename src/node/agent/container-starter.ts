@@ -62,7 +62,6 @@ export async function startContainer(ctx: WorkerContext, pod: Pod, c: Container,
     throw e;
   }
   const id = containerInstanceId(uid, c.name, attempt);
-  await ctx.runtime.removeContainer(id); // a half-created instance from a crash of this agent
   const spec: ContainerSpec = {
     id,
     podUid: uid,
