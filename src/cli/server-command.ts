@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { issueLeafCert } from '../apiserver/auth/pki-certs.ts';
 import { startApiServer } from '../apiserver/api-server.ts';
 import { KubeClient } from '../client/kube-client.ts';
 import { ALL_CONTROLLERS } from '../controllers/all-controllers.ts';
 import { runControllerManager } from '../controllers/controller-manager.ts';
 import { DirectoryProvisioner } from '../controllers/volume-binder/directory-provisioner.ts';
 import { createVolumeBinderController } from '../controllers/volume-binder/volume-binder-controller.ts';
+import { createServiceLbController } from '../controllers/service-lb/service-lb-controller.ts';
 import { runScheduler } from '../scheduler/scheduler.ts';
+import { startNodeAgent, type RunningNodeAgent } from './agent-command.ts';
 
 interface ServerFlags {
   dataDir: string;
@@ -15,6 +19,11 @@ interface ServerFlags {
   disableAgent?: boolean;
   disableControllers?: boolean;
   serviceCidr: string;
+  nodeName: string;
+  podCidr?: string;
+  clusterCidr: string;
+  lbPool: string;
+  cleanupOnExit?: boolean;
 }
 
 /** `minato server`: a Kubernetes control plane in the foreground, until SIGINT/SIGTERM. */
@@ -28,6 +37,11 @@ export function registerServerCommand(program: Command): void {
     .option('--service-cidr <cidr>', 'range for Service ClusterIPs', '10.96.0.0/16')
     .option('--disable-controllers', 'run only the API server (no controllers or scheduler)')
     .option('--disable-agent', 'do not run the node agent in this process')
+    .option('--node-name <name>', 'name of the in-process node', os.hostname())
+    .option('--pod-cidr <cidr>', 'the in-process node\'s pod subnet (default: a /24 of --cluster-cidr from the node name)')
+    .option('--cluster-cidr <cidr>', 'all pods of the cluster', '10.244.0.0/16')
+    .option('--lb-pool <cidr>', 'addresses for LoadBalancer Services (loopback: reachable from this host only)', '127.240.0.0/16')
+    .option('--cleanup-on-exit', 'on stop, remove the node\'s pods, networks and rules (default: pods keep running and are adopted on the next start)')
     .action(async (flags: ServerFlags) => {
       const dataDir = resolve(flags.dataDir);
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
@@ -40,17 +54,39 @@ export function registerServerCommand(program: Command): void {
         client = new KubeClient({ server: server.url, ca: Buffer.from(server.pki.ca.cert), cert: Buffer.from(cert.cert), key: Buffer.from(cert.key) }, 'minato-controller-manager');
         // The embedded local provisioner backs the default StorageClass `standard` with directories in the data dir.
         const provisioner = new DirectoryProvisioner({ root: join(dataDir, 'volumes') });
-        const controllers = { ...ALL_CONTROLLERS, volumebinder: (ctx: Parameters<typeof createVolumeBinderController>[0]) => createVolumeBinderController(ctx, { provisioners: [provisioner] }) };
+        type Ctx = Parameters<typeof createVolumeBinderController>[0];
+        const controllers = {
+          ...ALL_CONTROLLERS,
+          volumebinder: (ctx: Ctx) => createVolumeBinderController(ctx, { provisioners: [provisioner] }),
+          servicelb: (ctx: Ctx) => createServiceLbController(ctx, { pool: flags.lbPool }),
+        };
         components.push(runControllerManager({ client, log, controllers }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
         components.push(runScheduler({ client, log }, stopping.signal).catch((err: unknown) => void log('scheduler stopped', { err: String(err) })));
+      }
+      let agent: RunningNodeAgent | undefined;
+      let agentClient: KubeClient | undefined;
+      if (!flags.disableAgent) {
+        const pki = server.pki;
+        const cred = await pki.issueClientCert(`system:node:${flags.nodeName}`, ['system:nodes', 'system:masters']);
+        agentClient = new KubeClient({ server: server.url, ca: Buffer.from(pki.ca.cert), cert: Buffer.from(cred.cert), key: Buffer.from(cred.key) }, 'minato-agent');
+        const serving = await issueLeafCert(pki.ca, { commonName: flags.nodeName, usage: 'server', hosts: ['127.0.0.1', 'localhost', flags.nodeName], now: new Date(), validDays: 365 });
+        agent = startNodeAgent({
+          client: agentClient, nodeName: flags.nodeName, dataDir: join(dataDir, 'agent'), log, caCert: pki.ca.cert,
+          podCidr: flags.podCidr, clusterCidr: flags.clusterCidr, clusterDns: 'node', nodeIP: '127.0.0.1',
+          serving: { cert: serving.cert, key: serving.key, ca: pki.ca.cert }, kubeletPort: 0,
+        });
+        await agent.ready;
       }
       process.stdout.write(`Minato API server is ready at ${server.url}\n`);
       process.stdout.write(`  kubeconfig: ${server.kubeconfigPath}\n`);
       process.stdout.write(`  try:        kubectl --kubeconfig ${server.kubeconfigPath} get namespaces\n`);
-      if (!flags.disableAgent) process.stdout.write('  note:       the node agent is not built yet; pods stay Pending (run with --disable-agent to silence this)\n');
+      if (!flags.disableAgent) process.stdout.write(`  node:       ${flags.nodeName} (runc containers; data in ${join(dataDir, 'agent')})\n`);
       const stop = async (signal: string) => {
         log('shutting down', { signal });
         stopping.abort();
+        // The agent first, while the API server still answers (it finishes its status writes).
+        await agent?.stop({ cleanup: flags.cleanupOnExit === true }).catch((err: unknown) => log('node agent stop failed', { err: String(err) }));
+        agentClient?.close();
         await Promise.race([Promise.all(components), new Promise((r) => setTimeout(r, 5000))]);
         client?.close();
         await server.close();

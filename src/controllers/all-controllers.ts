@@ -15,6 +15,7 @@ import { createNamespaceController } from './namespace/namespace-controller.ts';
 import { createServiceAccountController } from './serviceaccount/serviceaccount-controller.ts';
 import { createEndpointsController } from './endpoints/endpoints-controller.ts';
 import { createEndpointSliceController } from './endpointslice/endpointslice-controller.ts';
+import { createServiceLbController } from './service-lb/service-lb-controller.ts';
 
 /**
  * Every controller the controller manager runs, by name. One line per controller; each lives in
@@ -37,4 +38,5 @@ export const ALL_CONTROLLERS: Record<string, ControllerFactory> = {
   serviceaccount: createServiceAccountController,
   endpoints: createEndpointsController,
   endpointslice: createEndpointSliceController,
+  servicelb: (ctx) => createServiceLbController(ctx),
 };

@@ -23,7 +23,8 @@ import type { PodImageService } from './image-service.ts';
 import { heartbeat, registerNode } from './node-heartbeat.ts';
 import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
 import { PodEvents } from './pod-events.ts';
-import { startKubeletServer, type KubeletServerConfig } from './kubelet-server.ts';
+import { startNodeServer, type NodeServerConfig } from './node-server.ts';
+import { runServiceNetwork, type ServiceNetworkConfig } from './service-network.ts';
 import { removePodResources } from './pod-termination.ts';
 import { PodWorker } from './pod-worker.ts';
 import { LABELS, type AgentLog, type WorkerContext } from './worker-context.ts';
@@ -57,8 +58,10 @@ export interface AgentConfig {
   heartbeatMs?: number;
   /** Detected when absent. */
   hostFacts?: HostFacts;
-  /** The HTTPS server the API server proxies `kubectl logs` to; none when absent. Port 0 picks a free one. */
-  server?: KubeletServerConfig;
+  /** The HTTPS API the API server proxies logs, exec, attach, port-forward and stats to; none when absent. Port 0 picks a free one. */
+  server?: NodeServerConfig;
+  /** Service proxy and cluster DNS driven by Services and EndpointSlices; none when absent. */
+  services?: Omit<ServiceNetworkConfig, 'client' | 'clock' | 'log'>;
   /** Called once the node is registered and the pods informer has synced. */
   onReady?: () => void;
 }
@@ -73,18 +76,15 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   const signal = stopping.signal;
   const facts = cfg.hostFacts ?? (await readHostFacts());
   const nodeIP = cfg.nodeIP ?? '127.0.0.1';
-  const server = cfg.server ? await startKubeletServer(cfg.server, cfg.runtime, cfg.clock) : undefined;
-  signal.addEventListener('abort', () => {
-    server?.close();
-    server?.closeAllConnections(); // the API server keeps connections alive
-  }, { once: true });
-  const address = server?.address();
-  const kubeletPort = address && typeof address === 'object' ? address.port : undefined;
-  const desired = buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP, kubeletPort }, facts, cfg.clock.now());
-  const node = await registerNode(cfg.client, desired).catch((err: unknown) => {
-    server?.close();
+  let podList: () => Pod[] = () => [];
+  const server = cfg.server ? await startNodeServer(cfg.server, { nodeName: cfg.nodeName, runtime: cfg.runtime, pods: () => podList(), clock: cfg.clock, log: cfg.log }) : undefined;
+  const serverClosed = new Promise<void>((resolve) => signal.addEventListener('abort', () => void (server?.close() ?? Promise.resolve()).then(resolve, resolve), { once: true }));
+  const desired = buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP, kubeletPort: server?.port }, facts, cfg.clock.now());
+  const node = await registerNode(cfg.client, desired).catch(async (err: unknown) => {
+    await server?.close();
     throw err;
   });
+  const services = cfg.services ? runServiceNetwork({ ...cfg.services, client: cfg.client, clock: cfg.clock, log: cfg.log }, signal) : undefined;
   const ctx = workerContext(cfg, node.status?.allocatable ?? {}, nodeIP);
   const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
 
@@ -109,8 +109,9 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
     update: (_old, pod) => ensureWorker(pod),
     delete: (pod) => workers.get(pod.metadata?.uid ?? '')?.worker.markGone(),
   });
+  podList = () => informer.list();
   const watching = informer.run(signal);
-  await Promise.race([informer.waitForSync(), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+  await Promise.race([Promise.all([informer.waitForSync(), services?.ready]), new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
   if (!signal.aborted) {
     await removeOrphans(ctx, new Set(informer.list().map((p) => p.metadata?.uid ?? '')), adopted).catch((err: unknown) => cfg.log('orphan clean-up failed', { err: String(err) }));
     cfg.log('node agent ready', { node: cfg.nodeName, adopted: [...workers.keys()].length });
@@ -119,6 +120,8 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   await watching;
   await hb;
   await Promise.all([...workers.values()].map((w) => w.done));
+  await services?.stopped;
+  await serverClosed;
 }
 
 function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, nodeIP: string): WorkerContext {

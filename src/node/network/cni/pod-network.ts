@@ -13,6 +13,7 @@ import {
   setInterfaceSysctl,
 } from './host-state.ts';
 import type { CniNetworkList, CniPortMapping, CniResult } from './types.ts';
+import { formatIpv4, parseCidr } from '../ipv4.ts';
 
 /** A pod as the network sees it. */
 export interface PodNetworkRequest {
@@ -170,6 +171,19 @@ export class CniPodNetwork implements PodNetwork {
     await rm(this.ipamDir, { recursive: true, force: true });
     await rm(this.podsDir, { recursive: true, force: true });
     this.hostReady = undefined;
+  }
+
+  /**
+   * Prepares the host before any pod exists and returns the bridge's gateway address, so node
+   * services that pods reach (cluster DNS) can bind to it at start-up. The address is the one the
+   * bridge plugin would add itself (first of the pod CIDR, same prefix), which the plugin accepts.
+   */
+  async prepareNode(): Promise<{ bridge: string; gateway: string }> {
+    await this.prepareHost();
+    const cidr = parseCidr(this.config.podCidr);
+    const gateway = formatIpv4(cidr.base + 1);
+    await mustRun('ip', ['addr', 'replace', `${gateway}/${cidr.bits}`, 'dev', this.bridge]);
+    return { bridge: this.bridge, gateway };
   }
 
   /** Once per instance: guard first (before any pod has an address), then the bridge. */
