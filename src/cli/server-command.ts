@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { issueLeafCert } from '../apiserver/auth/pki-certs.ts';
@@ -47,6 +48,7 @@ export function registerServerCommand(program: Command): void {
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
       const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, log });
       const stopping = new AbortController();
+      setMaxListeners(0, stopping.signal); // one listener per controller, informer and watch
       const components: Promise<void>[] = [];
       let client: KubeClient | undefined;
       if (!flags.disableControllers) {

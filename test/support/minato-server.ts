@@ -13,14 +13,16 @@ export interface ServerProcess {
   child: ChildProcess;
   /** SIGTERM (or the given signal) and wait for exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The tail of the server's stderr (structured logs), for failure messages. */
+  logs(): string;
   /** Stops and removes the data dir. */
   dispose(): Promise<void>;
 }
 
 /** Runs `minato server` as a child process (the built CLI, as a user would) and waits until it is ready. */
-export async function startServerProcess(opts: { dataDir?: string; store?: string; extraArgs?: string[] } = {}): Promise<ServerProcess> {
+export async function startServerProcess(opts: { dataDir?: string; store?: string; extraArgs?: string[]; /** Run the in-process node agent (needs root). */ agent?: boolean; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'minato-e2e-')));
-  const args = [join(REPO_ROOT, 'bin/minato.js'), 'server', '--data-dir', dataDir, '--port', '0', '--disable-agent', ...(opts.store ? ['--store', opts.store] : []), ...(opts.extraArgs ?? [])];
+  const args = [join(REPO_ROOT, 'bin/minato.js'), 'server', '--data-dir', dataDir, '--port', '0', ...(opts.agent ? [] : ['--disable-agent']), ...(opts.store ? ['--store', opts.store] : []), ...(opts.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   let out = '';
   let err = '';
@@ -29,7 +31,7 @@ export async function startServerProcess(opts: { dataDir?: string; store?: strin
     if (err.length > 200_000) err = err.slice(-100_000);
   });
   const ready = await new Promise<{ url: string; kubeconfig: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in time\n${out}\n${err}`)), opts.readyTimeoutMs ?? 60_000);
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
       const url = /ready at (\S+)/.exec(out)?.[1];
@@ -54,6 +56,7 @@ export async function startServerProcess(opts: { dataDir?: string; store?: strin
     dataDir,
     child,
     stop,
+    logs: () => err,
     async dispose() {
       await stop();
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
