@@ -198,9 +198,15 @@ describe('minato server: a single-node cluster with real containers', { timeout:
     assert.match(await ok(k, ['-n', ns, 'exec', 'client', '--', 'wget', '-q', '-O', '-', 'http://hello/']), /Hello from Minato/);
   });
 
-  it('serves kubectl logs, exec, port-forward and cp', async () => {
+  it('serves kubectl logs, exec, port-forward, cp and top', async () => {
     const [pod] = await podNames('app=hello');
     assert.ok(pod);
+    const top = await eventually('kubectl top', async () => {
+      const r = await k(['-n', ns, 'top', 'pod', '-l', 'app=hello']);
+      return r.code === 0 && r.stdout.includes(pod) ? r.stdout : undefined;
+    });
+    assert.match(top, /\d+m\s+\d+Mi/, top);
+    assert.match(await ok(k, ['top', 'node']), new RegExp(`${nodeName}\\s+\\d+m`));
     assert.equal((await ok(k, ['-n', ns, 'exec', pod, '--', 'cat', '/page/index.html'])).trim(), '<h1>Hello from Minato</h1>');
     const local = join(dir, 'copied.html');
     await ok(k, ['-n', ns, 'cp', `${pod}:/www/index.html`, local]);
