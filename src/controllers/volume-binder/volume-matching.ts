@@ -1,4 +1,5 @@
-import type { Node, NodeSelectorRequirement, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
+import { nodeSelectorMatches } from '../../api/selectors/node-selector.ts';
 import { compareQuantities, parseQuantity } from '../../api/quantity.ts';
 import { labelSelectorFromObject } from '../../api/selectors/label-selector.ts';
 
@@ -34,28 +35,6 @@ export function bestVolume(pvs: PersistentVolume[], claim: PersistentVolumeClaim
 
 /** A volume's required node affinity against a node (any term; every expression of a term). */
 export function nodeAllowed(pv: PersistentVolume, node: Node): boolean {
-  const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
-  if (!terms || terms.length === 0) return true;
-  const labels = node.metadata?.labels ?? {};
-  return terms.some((t) => (t.matchExpressions ?? []).every((e) => requirementHolds(e, labels[e.key])) && (t.matchFields ?? []).every((e) => requirementHolds(e, e.key === 'metadata.name' ? node.metadata?.name : undefined)));
+  return nodeSelectorMatches(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms, node);
 }
 
-function requirementHolds(e: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = e.values ?? [];
-  switch (e.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && Number(value) > Number(values[0]);
-    case 'Lt':
-      return value !== undefined && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}

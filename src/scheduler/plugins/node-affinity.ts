@@ -4,7 +4,7 @@ import type { CycleState } from '../framework/cycle-state.ts';
 import type { FilterPlugin } from '../framework/filter.ts';
 import { normalizeScores, type NodeScore, type ScorePlugin } from '../framework/score.ts';
 import { success, unresolvable, type Status } from '../framework/status.ts';
-import { podMatchesNodeSelectorAndAffinity, termMatchesNode } from '../helpers/node-selector.ts';
+import { podMatchesNodeSelectorAndAffinity, termMatchesNode } from '../../api/selectors/node-selector.ts';
 
 /** nodeSelector and required node affinity filter; preferred node affinity terms score by weight. */
 export class NodeAffinity implements FilterPlugin, ScorePlugin {

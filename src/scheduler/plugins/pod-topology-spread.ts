@@ -7,7 +7,7 @@ import type { FilterPlugin } from '../framework/filter.ts';
 import type { PreFilterPlugin } from '../framework/pre-filter.ts';
 import { MAX_NODE_SCORE, type NodeScore, type ScorePlugin } from '../framework/score.ts';
 import { skip, success, unresolvable, unschedulable, type Status } from '../framework/status.ts';
-import { podMatchesNodeSelectorAndAffinity } from '../helpers/node-selector.ts';
+import { podMatchesNodeSelectorAndAffinity } from '../../api/selectors/node-selector.ts';
 
 interface Constraint {
   topologyKey: string;

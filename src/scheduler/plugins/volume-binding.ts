@@ -8,7 +8,7 @@ import type { PluginContext } from '../framework/plugin-context.ts';
 import type { PreBindPlugin } from '../framework/pre-bind.ts';
 import type { PreFilterPlugin } from '../framework/pre-filter.ts';
 import { error, skip, success, unresolvable, unschedulable, type Status } from '../framework/status.ts';
-import { termMatchesNode } from '../helpers/node-selector.ts';
+import { termMatchesNode } from '../../api/selectors/node-selector.ts';
 
 /** The annotation a WaitForFirstConsumer claim gets so its provisioner creates the volume there. */
 export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';

@@ -1,6 +1,7 @@
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1.js';
 
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
+/** One requirement against a label (or field) value, with upstream's Gt/Lt integer comparison. */
+export function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
     case 'In':
@@ -33,6 +34,11 @@ export function termMatchesNode(term: NodeSelectorTerm, node: Node): boolean {
   for (const r of exprs) if (!requirementMatches(r, labels[r.key])) return false;
   for (const r of fields) if (r.key !== 'metadata.name' || !requirementMatches(r, node.metadata?.name)) return false;
   return true;
+}
+
+/** A required NodeSelector (PV node affinity, pod required affinity): any term holds; no terms = no constraint. */
+export function nodeSelectorMatches(terms: NodeSelectorTerm[] | undefined, node: Node): boolean {
+  return !terms || terms.length === 0 || terms.some((t) => termMatchesNode(t, node));
 }
 
 /** The pod's nodeSelector and required node affinity (terms ORed) both hold for the node. */
