@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateCronJob, validateJob } from './batch-validation.ts';
-import { nextCronTime, parseCronSchedule } from './cron-schedule.ts';
+import { parseCron } from '../cron/cron-schedule.ts';
 import { object, podSpec, summarize, template } from './test-builders.ts';
 
 const jobTemplate = (restartPolicy = 'Never') => template({ app: 'batch' }, { ...podSpec(), restartPolicy });
@@ -44,7 +44,7 @@ describe('validateCronJob', () => {
   it('rejects bad schedules, time zones and policies', () => {
     const errs = validateCronJob(cronJob({ schedule: '61 * * * *', timeZone: 'Mars/Olympus', concurrencyPolicy: 'Sometimes' }));
     assert.deepEqual(summarize(errs), ['spec.schedule FieldValueInvalid', 'spec.timeZone FieldValueInvalid', 'spec.concurrencyPolicy FieldValueNotSupported']);
-    assert.equal(errs[0]?.detail, 'end of range (61) above maximum (59): 61');
+    assert.equal(errs[0]?.detail, 'end of range (61) above maximum (59) or beginning of range (61) below minimum (0): 61');
     assert.deepEqual(summarize(validateCronJob(cronJob({ schedule: 'TZ=UTC 0 * * * *' }))), ['spec.schedule FieldValueInvalid']);
   });
 
@@ -55,19 +55,19 @@ describe('validateCronJob', () => {
 
 describe('cron schedules', () => {
   it('parses fields, ranges, steps and names', () => {
-    const s = parseCronSchedule('*/15 9-17 * JAN,JUL MON-FRI');
-    assert.deepEqual([...s.minutes], [0, 15, 30, 45]);
-    assert.deepEqual([...s.hours].length, 9);
-    assert.deepEqual([...s.months], [1, 7]);
-    assert.deepEqual([...s.daysOfWeek], [1, 2, 3, 4, 5]);
-    assert.throws(() => parseCronSchedule('* * *'), /expected exactly 5 fields, found 3/);
+    const s = parseCron('*/15 9-17 * JAN,JUL MON-FRI');
+    // 2024-01-06 is a Saturday: the next run is Monday 09:00, then every 15 minutes.
+    assert.equal(s.next(new Date('2024-01-06T12:00:00Z'))?.toISOString(), '2024-01-08T09:00:00.000Z');
+    assert.equal(s.next(new Date('2024-01-08T09:00:00Z'))?.toISOString(), '2024-01-08T09:15:00.000Z');
+    assert.equal(s.next(new Date('2024-01-31T17:45:00Z'))?.toISOString(), '2024-07-01T09:00:00.000Z');
+    assert.throws(() => parseCron('* * *'), /expected exactly 5 fields, found 3/);
   });
 
   it('finds the next run time', () => {
-    const daily = parseCronSchedule('@daily');
-    assert.equal(nextCronTime(daily, new Date('2024-03-10T12:34:56Z'))?.toISOString(), '2024-03-11T00:00:00.000Z');
-    const weekday = parseCronSchedule('30 8 * * MON');
-    assert.equal(nextCronTime(weekday, new Date('2024-03-10T12:00:00Z'))?.toISOString(), '2024-03-11T08:30:00.000Z');
-    assert.equal(nextCronTime(parseCronSchedule('0 0 30 2 *'), new Date('2024-01-01T00:00:00Z')), undefined);
+    const daily = parseCron('@daily');
+    assert.equal(daily.next(new Date('2024-03-10T12:34:56Z'))?.toISOString(), '2024-03-11T00:00:00.000Z');
+    const weekday = parseCron('30 8 * * MON');
+    assert.equal(weekday.next(new Date('2024-03-10T12:00:00Z'))?.toISOString(), '2024-03-11T08:30:00.000Z');
+    assert.equal(parseCron('0 0 30 2 *').next(new Date('2024-01-01T00:00:00Z')), undefined);
   });
 });

@@ -1,7 +1,7 @@
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1.js';
 import type { FieldError, KubeObject } from '../types.ts';
 import { immutable, jsonEqual, nonNegative, oneOf } from './common-rules.ts';
-import { parseCronSchedule } from './cron-schedule.ts';
+import { parseCron } from '../cron/cron-schedule.ts';
 import { invalid, required } from './field-errors.ts';
 import { FieldPath } from './field-path.ts';
 import { maxLengthError } from './name-rules.ts';
@@ -81,7 +81,7 @@ function validateSchedule(schedule: string | undefined, timeZone: string | undef
   if (/(^|\s)(CRON_)?TZ=/.test(schedule)) return [invalid(path, schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead')];
   const errs: FieldError[] = [];
   try {
-    parseCronSchedule(schedule);
+    parseCron(schedule);
   } catch (e) {
     errs.push(invalid(path, schedule, e instanceof Error ? e.message : String(e)));
   }

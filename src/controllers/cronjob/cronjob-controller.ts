@@ -6,7 +6,7 @@ import { R } from '../../client/resource-ref.ts';
 import type { EventRecorder } from '../../controller/event-recorder.ts';
 import { ownerRequest, selfRequest, type Reconciler, type Request, type Result } from '../../controller/reconciler.ts';
 import type { ControllerContext, ControllerFactory } from '../controller-context.ts';
-import { CronParseError, isValidTimeZone, parseCron, type CronSchedule } from './cron-schedule.ts';
+import { CronParseError, isValidTimeZone, parseCron, type CronSchedule } from '../../api/cron/cron-schedule.ts';
 import { dueTime, jobNameFor, MANY_MISSED } from './schedule-times.ts';
 import { pruneHistory } from './job-history.ts';
 

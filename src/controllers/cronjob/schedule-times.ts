@@ -1,5 +1,5 @@
 import type { CronJob } from 'kubernetes-types/batch/v1.js';
-import type { CronSchedule } from './cron-schedule.ts';
+import type { CronSchedule } from '../../api/cron/cron-schedule.ts';
 
 /** More missed start times than this get a TooManyMissedTimes warning, as upstream. */
 export const MANY_MISSED = 100;
