@@ -1,7 +1,7 @@
 import type { CronJob, Job, JobSpec } from 'kubernetes-types/batch/v1.js';
 import type { FieldError, KubeObject } from '../types.ts';
 import { immutable, jsonEqual, nonNegative, oneOf } from './common-rules.ts';
-import { parseCron } from '../cron/cron-schedule.ts';
+import { isValidTimeZone, parseCron } from '../cron/cron-schedule.ts';
 import { invalid, required } from './field-errors.ts';
 import { FieldPath } from './field-path.ts';
 import { maxLengthError } from './name-rules.ts';
@@ -89,12 +89,7 @@ function validateSchedule(schedule: string | undefined, timeZone: string | undef
   return errs;
 }
 
+/** `Local` and the empty string are not allowed in a CronJob, even though the runtime knows them. */
 function isKnownTimeZone(zone: string): boolean {
-  if (zone === '' || zone.toLowerCase() === 'local') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zone !== '' && zone.toLowerCase() !== 'local' && isValidTimeZone(zone);
 }
