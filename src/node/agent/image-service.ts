@@ -60,9 +60,9 @@ export class StoreImages implements PodImageService {
     let info = policy === 'Always' ? undefined : await this.store.get(image);
     if (!info) {
       if (policy === 'Never') throw new ImagePullError(`Container image "${image}" is not present with pull policy of Never`, 'ErrImageNeverPull');
-      const cred = auth.find((a) => a.username !== undefined && a.password !== undefined);
+      const cred = auth.find((a) => a.token !== undefined || (a.username !== undefined && a.password !== undefined));
       try {
-        info = await this.store.pull(image, cred ? { auth: { username: cred.username ?? '', password: cred.password ?? '' } } : {});
+        info = await this.store.pull(image, cred ? { auth: { username: cred.username, password: cred.password, token: cred.token } } : {});
         pulled = true;
       } catch (e) {
         throw new ImagePullError(`failed to pull image "${image}": ${(e as Error).message}`);

@@ -8,10 +8,12 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from './oci.ts';
 import { registryBaseUrl, type ImageRef } from './image-ref.ts';
 
-/** Registry credentials. */
+/** Registry credentials: a user and password, or a registry token sent as-is (`Bearer`). */
 export interface RegistryAuth {
-  username: string;
-  password: string;
+  username?: string;
+  password?: string;
+  /** A docker config `registrytoken`: sent as `Authorization: Bearer` from the first request on. */
+  token?: string;
 }
 
 /** Parses `Bearer realm="...",service="...",scope="..."` into its scheme and parameters. */
@@ -31,6 +33,7 @@ export class RegistryClient {
 
   constructor(private readonly ref: ImageRef, private readonly auth?: RegistryAuth) {
     this.base = registryBaseUrl(ref.registry);
+    if (auth?.token) this.authorization = `Bearer ${auth.token}`;
   }
 
   /** Fetches a manifest or index by tag or digest; returns the raw bytes and media type. */
@@ -52,7 +55,7 @@ export class RegistryClient {
   private async get(path: string, accept: string): Promise<Response> {
     const url = `${this.base}${path}`;
     let res = await fetch(url, { headers: this.headers(accept) });
-    if (res.status === 401) {
+    if (res.status === 401 && !this.auth?.token) {
       await res.arrayBuffer();
       await this.answerChallenge(res.headers.get('www-authenticate') ?? '');
       res = await fetch(url, { headers: this.headers(accept) });
@@ -69,14 +72,14 @@ export class RegistryClient {
   }
 
   private basic(): string | undefined {
-    return this.auth ? `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}` : undefined;
+    return this.auth?.username !== undefined && this.auth.password !== undefined ? `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}` : undefined;
   }
 
   private async answerChallenge(header: string): Promise<void> {
     const { scheme, params } = parseChallenge(header);
     if (scheme === 'basic') {
       this.authorization = this.basic();
-      if (!this.authorization) throw new Error(`registry ${this.ref.registry} requires credentials`);
+      if (!this.authorization) throw new Error(`registry ${this.ref.registry}: 401 Unauthorized (it requires credentials)`);
       return;
     }
     if (scheme !== 'bearer' || !params.realm) throw new Error(`unsupported registry challenge ${JSON.stringify(header)}`);
