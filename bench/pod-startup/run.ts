@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:pod-startup` (root): 100 busybox pods created at once on the one real node of
+ * `minato server` (runc containers, CNI bridge network); per pod, the time from its create request
+ * to the first watch event that shows it Running, then the teardown time of deleting them all.
+ * Upstream SLO: p99 ≤ 5 s for stateless pods with pre-pulled images.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { apiClient } from '../support/api-client.ts';
+import { machine, startAgentCluster } from '../support/agent-server.ts';
+import { summarize } from '../support/stats.ts';
+
+const PODS = Number(process.env.BENCH_PODS ?? 100);
+const NS = 'bench-startup';
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+
+const pod = (name: string): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels: { bench: 'startup' } },
+  spec: {
+    // `sleep` as PID 1 ignores SIGTERM, so the grace period is what teardown waits for: keep it short.
+    terminationGracePeriodSeconds: 1,
+    restartPolicy: 'Always',
+    containers: [{ name: 'main', image: 'minato.local/busybox:1', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
+  },
+});
+
+console.log(`machine: ${machine()}`);
+const cluster = await startAgentCluster();
+try {
+  const api = apiClient(cluster.server.kubeconfig, 32);
+  const ns = await api.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  if (ns.status !== 201) throw new Error(`namespace: ${ns.status} ${ns.body}`);
+  const created = new Map<string, number>();
+  const running = new Map<string, number>();
+  const deleted = new Map<string, number>();
+  let onChange = () => {};
+  const stopWatch = await api.watch(`/api/v1/namespaces/${NS}/pods?watch=true`, (line) => {
+    const e = JSON.parse(line) as { type: string; object: Pod };
+    const name = e.object.metadata?.name ?? '';
+    const now = performance.now();
+    if (e.type === 'DELETED') deleted.set(name, now);
+    else if (e.object.status?.phase === 'Running' && !running.has(name)) running.set(name, now);
+    onChange();
+  });
+  const until = (what: string, done: () => boolean, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      onChange = () => {
+        if (done()) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      onChange();
+    });
+
+  // Creation: all at once (32 sockets in flight), each timed from its own request.
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: PODS }, async (_, i) => {
+      const name = `p-${String(i).padStart(3, '0')}`;
+      created.set(name, performance.now());
+      const r = await api.call('POST', `/api/v1/namespaces/${NS}/pods`, pod(name));
+      if (r.status !== 201) throw new Error(`create ${name}: ${r.status} ${r.body}`);
+    }),
+  );
+  const createdAllMs = performance.now() - t0;
+  await until(`${PODS} pods Running`, () => running.size >= PODS, 300_000);
+  const allRunningMs = performance.now() - t0;
+  const startup = summarize([...running].map(([n, t]) => t - (created.get(n) ?? t)), allRunningMs / 1000);
+
+  // Teardown: one delete per pod at once; done when the API server has removed every object
+  // (the agent confirmed the containers stopped) — then check runc has nothing left.
+  const t1 = performance.now();
+  const delStart = new Map<string, number>();
+  await Promise.all(
+    [...created.keys()].map(async (name) => {
+      delStart.set(name, performance.now());
+      const r = await api.call('DELETE', `/api/v1/namespaces/${NS}/pods/${name}`);
+      if (r.status !== 200 && r.status !== 202) throw new Error(`delete ${name}: ${r.status} ${r.body}`);
+    }),
+  );
+  await until(`${PODS} pods deleted`, () => deleted.size >= PODS, 300_000);
+  const allDeletedMs = performance.now() - t1;
+  const teardown = summarize([...deleted].map(([n, t]) => t - (delStart.get(n) ?? t)), allDeletedMs / 1000);
+  let leftContainers = runcList(join(cluster.dir, 'server', 'agent', 'runc', 'runc')).length;
+  for (let i = 0; i < 50 && leftContainers > 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    leftContainers = runcList(join(cluster.dir, 'server', 'agent', 'runc', 'runc')).length;
+  }
+  const allGoneMs = performance.now() - t1;
+  stopWatch();
+  api.close();
+
+  console.log(`\npod startup, ${PODS} pods created at once on 1 node (busybox, pre-imported, runc + CNI bridge):`);
+  console.log(`  create requests done      ${ms(createdAllMs)}`);
+  console.log(`  all Running               ${ms(allRunningMs)}   (${(PODS / (allRunningMs / 1000)).toFixed(1)} pods/s)`);
+  console.log(`  create → Running (watch)  p50 ${ms(startup.p50)}   p99 ${ms(startup.p99)}   max ${ms(startup.max)}   (upstream SLO p99 ≤ 5000 ms)`);
+  console.log(`\nteardown (grace period 1 s; sleep ignores SIGTERM, so each pod waits for its SIGKILL):`);
+  console.log(`  delete → gone (watch)     p50 ${ms(teardown.p50)}   p99 ${ms(teardown.p99)}   max ${ms(teardown.max)}`);
+  console.log(`  all API objects gone      ${ms(allDeletedMs)}`);
+  console.log(`  runc containers left      ${leftContainers} (checked at ${ms(allGoneMs)})`);
+} finally {
+  await cluster.close();
+}
