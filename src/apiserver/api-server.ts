@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
@@ -19,7 +19,7 @@ import { renderKubeconfig } from './auth/kubeconfig.ts';
 import { ensurePki, type Pki } from './auth/pki.ts';
 import { createRbacAuthorizer } from './auth/rbac-authorizer.ts';
 import { createServiceAccountTokens } from './auth/service-account-tokens.ts';
-import { bootstrapObjects } from './bootstrap.ts';
+import { bootstrapObjects, kubernetesEndpoints } from './bootstrap.ts';
 import { establishCrds } from './crd-controller.ts';
 import { buildCatalogState, customSchemaOf, printerOf, scalePathsOf, type CatalogState } from './registry/catalog-state.ts';
 import { ObjectCache } from './registry/object-cache.ts';
@@ -29,16 +29,23 @@ import { createKubeletClient, type AgentCredentials } from './kubelet/kubelet-cl
 import { createMetricsApi } from './metrics/metrics-api.ts';
 import { createUpgradeHandler } from './upgrade-handler.ts';
 import { createOpenApiCache } from './openapi/openapi-cache.ts';
-import { createObject } from './handlers/object-writes.ts';
+import { createObject, modifyObject } from './handlers/object-writes.ts';
+import type { WriteOptions } from './handlers/write-options.ts';
 import { isStatusError } from './status-error.ts';
 import { storeRbacSource } from './auth/store-rbac-source.ts';
-import type { ServiceNetworkConfig } from './lifecycle/service-allocator.ts';
+import { firstServiceIp, type ServiceNetworkConfig } from './lifecycle/service-allocator.ts';
 
 export interface ApiServerConfig {
   dataDir: string;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * The address the `kubernetes` Service's endpoints point at (default `host`). Pods cannot reach
+   * 127.0.0.1 of the host, so a node on this host advertises its pod bridge's gateway and calls
+   * {@link RunningApiServer.listenAlso} with it once the bridge has that address.
+   */
+  advertiseAddress?: string;
   /** `sqlite://…` (default `sqlite://state.db` in dataDir), `etcd://host:port`, `memory://`. */
   storeUrl?: string;
   services?: Partial<ServiceNetworkConfig>;
@@ -57,6 +64,8 @@ export interface RunningApiServer {
   kubeconfigPath: string;
   pki: Pki;
   ctx: ApiContext;
+  /** Also accepts connections on `address` (same port, same TLS server); closed with the server. */
+  listenAlso(address: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,13 +88,16 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const host = cfg.host ?? '127.0.0.1';
   const log = cfg.log ?? (() => undefined);
   await mkdir(cfg.dataDir, { recursive: true });
-  const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [host] });
+  const serviceCidr = cfg.services?.serviceCidr ?? '10.96.0.0/16';
+  const advertise = cfg.advertiseAddress ?? host;
+  // In-cluster clients dial the `kubernetes` ClusterIP (DNATed to `advertise`), so both are SANs.
+  const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [...new Set([host, advertise, firstServiceIp(serviceCidr)])] });
   const store: Store = await openStore(cfg.storeUrl ?? '', { dataDir: cfg.dataDir });
   const objects = new ObjectStore(store);
   const builtinSchemas = createSchemaSet(await loadBuiltinDefinitions());
   let state: CatalogState = buildCatalogState(builtinSchemas, []);
   const shutdown = new AbortController();
-  const services: ServiceNetworkConfig = { serviceCidr: cfg.services?.serviceCidr ?? '10.96.0.0/16', nodePortRange: cfg.services?.nodePortRange ?? { min: 30000, max: 32767 } };
+  const services: ServiceNetworkConfig = { serviceCidr, nodePortRange: cfg.services?.nodePortRange ?? { min: 30000, max: 32767 } };
 
   const refreshCatalog = async () => {
     const crdResource = state.catalog.find(CRD_PLURAL.group, CRD_PLURAL.version, CRD_PLURAL.plural) as ResourceDefinition;
@@ -171,7 +183,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const port = (server.address() as AddressInfo).port;
 
   await refreshCatalog();
-  await bootstrap(ctx, { serviceCidr: services.serviceCidr, apiPort: port, apiAddress: host });
+  await bootstrap(ctx, { serviceCidr: services.serviceCidr, apiPort: port, apiAddress: advertise });
   ready = true;
 
   const compaction = setInterval(() => void compactHistory(store, cfg.compactionRetain ?? 1000).catch((err: unknown) => log('compaction failed', { err: String(err) })), cfg.compactionIntervalMs ?? 300_000);
@@ -182,15 +194,28 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   await writeFile(kubeconfigPath, renderKubeconfig({ server: url, caPem: pki.ca.cert, user: { clientCert: pki.admin.cert, clientKey: pki.admin.key } }), { mode: 0o600 });
   log('api server ready', { url, kubeconfig: kubeconfigPath });
 
+  // Extra listeners hand their TCP connections to the one TLS server, so handlers, upgrades and
+  // connection tracking stay in one place.
+  const extra: TcpServer[] = [];
   return {
     url,
     port,
     kubeconfigPath,
     pki,
     ctx,
+    async listenAlso(address: string) {
+      const tcp = createTcpServer((socket) => server.emit('connection', socket));
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, address, () => resolve());
+      });
+      extra.push(tcp);
+      log('api server also listening', { address: `${address}:${port}` });
+    },
     async close() {
       clearInterval(compaction);
       shutdown.abort();
+      await Promise.all(extra.map((tcp) => new Promise<void>((resolve) => tcp.close(() => resolve()))));
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -206,15 +231,24 @@ async function compactHistory(store: Store, retain: number): Promise<void> {
   if (target > (await store.compactedRevision())) await store.compact(target);
 }
 
-/** Creates the bootstrap objects that are missing (a restart finds them in place). */
+/** Creates the bootstrap objects that are missing (a restart finds them in place) and points the `kubernetes` endpoints at this start's address. */
 async function bootstrap(ctx: ApiContext, cfg: { serviceCidr: string; apiPort: number; apiAddress: string }): Promise<void> {
+  const writeOpts: WriteOptions = { dryRun: false, fieldManager: 'minato-bootstrap', fieldValidation: 'Ignore', force: false, warnings: [] };
+  const refreshed = new Map(kubernetesEndpoints(cfg).map((o) => [o.kind ?? '', o]));
   for (const obj of bootstrapObjects(cfg)) {
     const [group, version] = obj.apiVersion?.includes('/') ? (obj.apiVersion.split('/') as [string, string]) : ['', obj.apiVersion ?? 'v1'];
     const r = ctx.catalog().findKind(group, version, obj.kind ?? '');
     if (!r) continue;
-    if (await ctx.objects.tryGet(r, obj.metadata?.namespace, obj.metadata?.name ?? '')) continue;
+    if (await ctx.objects.tryGet(r, obj.metadata?.namespace, obj.metadata?.name ?? '')) {
+      const fresh = obj.metadata?.name === 'kubernetes' ? refreshed.get(obj.kind ?? '') : undefined;
+      if (fresh) {
+        const { subsets, endpoints, ports } = fresh as Record<string, unknown>;
+        await modifyObject(ctx, r, 'default', 'kubernetes', (cur) => ({ ...cur, ...(subsets ? { subsets } : { endpoints, ports }) }) as KubeObject, writeOpts);
+      }
+      continue;
+    }
     try {
-      await createObject(ctx, r, obj.metadata?.namespace, structuredClone(obj) as KubeObject, { dryRun: false, fieldManager: 'minato-bootstrap', fieldValidation: 'Ignore', force: false, warnings: [] });
+      await createObject(ctx, r, obj.metadata?.namespace, structuredClone(obj) as KubeObject, writeOpts);
     } catch (err) {
       if (!(isStatusError(err) && err.reason === 'AlreadyExists')) throw err;
     }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { setMaxListeners } from 'node:events';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { issueLeafCert } from '../apiserver/auth/pki-certs.ts';
@@ -11,6 +12,7 @@ import { DirectoryProvisioner } from '../controllers/volume-binder/directory-pro
 import { createVolumeBinderController } from '../controllers/volume-binder/volume-binder-controller.ts';
 import { createServiceLbController } from '../controllers/service-lb/service-lb-controller.ts';
 import { runScheduler } from '../scheduler/scheduler.ts';
+import { formatIpv4, parseCidr } from '../node/network/ipv4.ts';
 import { startNodeAgent, type RunningNodeAgent } from './agent-command.ts';
 
 interface ServerFlags {
@@ -46,7 +48,11 @@ export function registerServerCommand(program: Command): void {
     .action(async (flags: ServerFlags) => {
       const dataDir = resolve(flags.dataDir);
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
-      const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, log });
+      // The same default as `minato agent` (a /24 of 10.244.0.0/16 from the node name), fixed here because
+      // the API server advertises the pod bridge's gateway as the `kubernetes` Service's endpoint.
+      const podCidr = flags.podCidr ?? `10.244.${((createHash('sha256').update(flags.nodeName).digest()[0] ?? 0) % 250) + 1}.0/24`;
+      const gateway = flags.disableAgent ? undefined : formatIpv4(parseCidr(podCidr).base + 1);
+      const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, advertiseAddress: gateway, log });
       const stopping = new AbortController();
       setMaxListeners(0, stopping.signal); // one listener per controller, informer and watch
       const components: Promise<void>[] = [];
@@ -74,10 +80,12 @@ export function registerServerCommand(program: Command): void {
         const serving = await issueLeafCert(pki.ca, { commonName: flags.nodeName, usage: 'server', hosts: ['127.0.0.1', 'localhost', flags.nodeName], now: new Date(), validDays: 365 });
         agent = startNodeAgent({
           client: agentClient, nodeName: flags.nodeName, dataDir: join(dataDir, 'agent'), log, caCert: pki.ca.cert,
-          podCidr: flags.podCidr, clusterCidr: flags.clusterCidr, clusterDns: 'node', nodeIP: '127.0.0.1',
+          podCidr, clusterCidr: flags.clusterCidr, clusterDns: 'node', nodeIP: '127.0.0.1',
           serving: { cert: serving.cert, key: serving.key, ca: pki.ca.cert }, kubeletPort: 0,
         });
         await agent.ready;
+        // The bridge has the gateway address now: pods reach the API server there (and through 10.96.0.1).
+        if (gateway) await server.listenAlso(gateway);
       }
       process.stdout.write(`Minato API server is ready at ${server.url}\n`);
       process.stdout.write(`  kubeconfig: ${server.kubeconfigPath}\n`);

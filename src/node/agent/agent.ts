@@ -6,14 +6,14 @@
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { setMaxListeners } from 'node:events';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../client/clock.ts';
 import { Informer } from '../../client/informer.ts';
 import type { KubeClient } from '../../client/kube-client.ts';
 import { R } from '../../client/resource-ref.ts';
 import type { PodNetwork } from '../network/cni/pod-network.ts';
-import { mustRun } from '../network/exec.ts';
+import { mustRun, runCommand } from '../network/exec.ts';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
 import { apiObjectSource } from '../volumes/object-source.ts';
 import { PodVolumes } from '../volumes/pod-volumes.ts';
@@ -84,6 +84,7 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
     await server?.close();
     throw err;
   });
+  if (cfg.services) await recordProxy(cfg.dataDir, cfg.services.proxy.name);
   const services = cfg.services ? runServiceNetwork({ ...cfg.services, client: cfg.client, clock: cfg.clock, log: cfg.log }, signal) : undefined;
   const ctx = workerContext(cfg, node.status?.allocatable ?? {}, nodeIP);
   const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
@@ -171,8 +172,19 @@ async function removeOrphans(ctx: WorkerContext, bound: Set<string>, adopted: Ma
   }
 }
 
-/** Removes every pod's containers, networks and volumes of this agent (`--cleanup`). */
+const PROXY_RECORD = 'service-proxy.json';
+
+/** Notes the service proxy's nft table: its rules outlive this agent unless {@link cleanupNode} runs. */
+async function recordProxy(dataDir: string, nftTable: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(join(dataDir, PROXY_RECORD), JSON.stringify({ nftTable }));
+}
+
+/** Removes every pod's containers, networks and volumes of this agent, and the Service rules it left (`--cleanup`). */
 export async function cleanupNode(cfg: Pick<AgentConfig, 'runtime' | 'images' | 'network' | 'dataDir'>): Promise<void> {
+  const record = await readFile(join(cfg.dataDir, PROXY_RECORD), 'utf8').then((t) => JSON.parse(t) as { nftTable?: string }, () => ({ nftTable: undefined }));
+  if (record.nftTable && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(record.nftTable)) await runCommand('nft', ['delete', 'table', 'ip', record.nftTable]);
+  await rm(join(cfg.dataDir, PROXY_RECORD), { force: true });
   for (const c of await cfg.runtime.listContainers()) {
     await cfg.runtime.removeContainer(c.id);
     await cfg.images.releaseRootfs(c.id);

@@ -1,8 +1,10 @@
 /**
  * The node's Service plumbing: informers on Services and EndpointSlices drive the service proxy
  * (one debounced, whole-table `apply` per burst of changes) and the cluster DNS records; the DNS
- * server listens where pods reach it (the pod bridge's gateway). Everything it added is removed when
- * it stops — the next agent rebuilds it from the API in one apply.
+ * server listens where pods reach it (the pod bridge's gateway). When it stops, the DNS server stops
+ * but the proxy's rules stay, so Services keep answering while the agent restarts (pods keep running
+ * too); the next agent replaces the table atomically on its first apply. Only the node clean-up
+ * (`cleanupNode`, `--cleanup-on-exit`) removes them.
  */
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
@@ -42,14 +44,14 @@ export interface ServiceNetworkConfig {
   debounceMs?: number;
 }
 
-/** A running service network; `ready` rejects when it could not start; `stopped` resolves (never rejects) after everything was removed from the host. */
+/** A running service network; `ready` rejects when it could not start; `stopped` resolves (never rejects) once the watches and DNS stopped (the proxy rules stay). */
 export interface RunningServiceNetwork {
   /** Resolves once both informers synced and the first state was applied. */
   ready: Promise<void>;
   stopped: Promise<void>;
 }
 
-/** Starts the proxy and DNS; stops and cleans up when `signal` aborts. */
+/** Starts the proxy and DNS; stops DNS (leaving the proxy rules) when `signal` aborts. */
 export function runServiceNetwork(cfg: ServiceNetworkConfig, signal: AbortSignal): RunningServiceNetwork {
   let markReady: () => void = () => undefined;
   let fail: (err: unknown) => void = () => undefined;
@@ -108,7 +110,6 @@ async function run(cfg: ServiceNetworkConfig, signal: AbortSignal, markReady: ()
     timer?.cancel();
     await applying;
     await dns?.stop();
-    await cfg.proxy.cleanup().catch((err: unknown) => cfg.log('service proxy cleanup failed', { err: String(err) }));
   }
 }
 

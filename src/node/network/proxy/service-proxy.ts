@@ -9,6 +9,11 @@ export interface ServiceProxy {
   apply(state: ProxyState): Promise<void>;
   /** Removes everything the proxy added to the host. */
   cleanup(): Promise<void>;
+  /**
+   * The host object the rules live in (the nft table), recorded by the agent: the rules outlive an
+   * agent that stops without clean-up, and a later clean-up must find them.
+   */
+  readonly name: string;
 }
 
 /** Configuration of {@link NftServiceProxy}. */
@@ -32,6 +37,10 @@ export class NftServiceProxy implements ServiceProxy {
   lastApplyMs = 0;
   private readonly localnetBefore = new Map<string, string>();
   private hasAffinity = false;
+
+  get name(): string {
+    return this.config.table;
+  }
 
   constructor(private readonly config: NftServiceProxyConfig) {
     if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(config.table)) throw new Error(`invalid table name ${config.table}`);
