@@ -115,8 +115,13 @@ describe('minato server: the API from pods, and Services across a restart', { ti
     await ok(k, ['apply', '-f', manifestFile(CLIENT(ns))]);
     await ok(k, ['-n', ns, 'wait', '--for=condition=Ready', 'pod/api-client', '--timeout=60s']);
     const t0 = Date.now();
+    let attempts = 0;
     const api = await eventually('GET /api from the pod', async () => {
-      const out = await ok(k, ['-n', ns, 'exec', 'api-client', '--', ...apiGet('/api')]);
+      attempts++;
+      const t = Date.now();
+      const r = await k(['-n', ns, 'exec', 'api-client', '--', ...apiGet('/api')]);
+      const out = r.stdout;
+      figures[`attempt${attempts}`] = `${Date.now() - t}ms ${r.code} ${(out || r.stderr).slice(0, 60)}`;
       return out.startsWith('200 ') ? out : undefined;
     });
     figures.firstApiCallMs = String(Date.now() - t0);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -11,37 +10,18 @@ import { RuncRuntime } from '../runtime/runc/runc-runtime.ts';
 import { mountsUnder, processesMentioning, requireBinaries } from '../runtime/runc/test-support.ts';
 import { buildBusyboxImage, buildNodeImage, writeOciArchive } from './base-images.ts';
 import { ImageStore } from './image-store.ts';
+import { startRegistry as startTestRegistry, type TestRegistry } from '../../../test/support/node-host.ts';
 
 const exec = promisify(execFile);
 const run = randomBytes(4).toString('hex');
 let dir = '';
-const registries: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+const registries: TestRegistry[] = [];
 
 /** Starts Debian's docker-registry on a free loopback port with storage under the test dir. */
 async function startRegistry(name: string, htpasswd?: string): Promise<string> {
-  const port = await freePort();
-  const auth = htpasswd ? `auth:\n  htpasswd:\n    realm: minato-test\n    path: ${htpasswd}\n` : '';
-  const config = join(dir, `${name}.yml`);
-  await writeFile(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, name)}\n` +
-    `  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`);
-  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: 'ignore' });
-  registries.push(child);
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
-    if (ok) return `127.0.0.1:${port}`;
-    if (Date.now() > deadline) throw new Error('docker-registry did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const reg = await startTestRegistry(dir, name, htpasswd);
+  registries.push(reg);
+  return reg.address;
 }
 
 /** Relative path, type, symlink target and permission bits of every file under `root`. */
@@ -79,8 +59,7 @@ describe('ImageStore (root: docker-registry, skopeo, umoci, runc)', () => {
   });
 
   after(async () => {
-    for (const r of registries) r.kill('SIGTERM');
-    await Promise.all(registries.map((r) => (r.exitCode === null ? new Promise((res) => r.once('exit', res)) : undefined)));
+    await Promise.all(registries.map((r) => r.stop()));
     const leftovers = {
       mounts: await mountsUnder(dir), processes: await processesMentioning(dir),
       cgroups: await cgroupLeftovers(hostCgroupFs, `/minato-img-${run}`),
@@ -160,7 +139,7 @@ describe('ImageStore (root: docker-registry, skopeo, umoci, runc)', () => {
     await exec('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', 'minato:s3cret',
       `oci:${busyboxLayout}:1`, `docker://${authRegistry}/private/busybox:1`]);
     const s = new ImageStore({ root: join(dir, 'store-auth') });
-    await assert.rejects(s.pull(`${authRegistry}/private/busybox:1`), /requires credentials/);
+    await assert.rejects(s.pull(`${authRegistry}/private/busybox:1`), /401 Unauthorized/);
     await assert.rejects(s.pull(`${authRegistry}/private/busybox:1`, { auth: { username: 'minato', password: 'nope' } }), /401/);
     const img = await s.pull(`${authRegistry}/private/busybox:1`, { auth: { username: 'minato', password: 's3cret' } });
     assert.equal(img.digest, (await store.get(`${registry}/minato/busybox:1`))?.digest);

@@ -90,6 +90,12 @@ describe('registry pull (fake registry: bearer token, manifest list, Docker medi
     assert.equal(byDigest.digest, expectedManifest);
   });
 
+  it('sends a pull secret\'s registry token as Bearer without asking the token endpoint', async () => {
+    const store = new ImageStore({ root: join(dir, 'store-token') });
+    assert.equal((await store.pull(`${registry}/team/app:v1`, { auth: { token: 'tok-123' } })).digest, expectedManifest);
+    await assert.rejects(new ImageStore({ root: join(dir, 'store-token2') }).pull(`${registry}/team/app:v1`, { auth: { token: 'stale' } }), /401/);
+  });
+
   it('fails clearly with wrong credentials', async () => {
     const store = new ImageStore({ root: join(dir, 'store2') });
     await assert.rejects(store.pull(`${registry}/team/app:v1`, { auth: { username: 'u', password: 'bad' } }), /token request .* 401/);
