@@ -44,7 +44,7 @@ export function registerServerCommand(program: Command): void {
     .option('--pod-cidr <cidr>', 'the in-process node\'s pod subnet (default: a /24 of --cluster-cidr from the node name)')
     .option('--cluster-cidr <cidr>', 'all pods of the cluster', '10.244.0.0/16')
     .option('--lb-pool <cidr>', 'addresses for LoadBalancer Services (loopback: reachable from this host only)', '127.240.0.0/16')
-    .option('--cleanup-on-exit', 'on stop, remove the node\'s pods, networks and rules (default: pods keep running and are adopted on the next start)')
+    .option('--cleanup-on-exit', 'on stop, remove the node\'s pods, networks and Service rules (default: pods keep running and Services keep answering; cluster DNS is down until the next start, which adopts them)')
     .action(async (flags: ServerFlags) => {
       const dataDir = resolve(flags.dataDir);
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);

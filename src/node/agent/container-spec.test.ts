@@ -58,9 +58,9 @@ describe('image pull policy and secrets', () => {
   });
 
   it('reads dockerconfigjson auths (basic and token) and matches them to the image registry', () => {
-    const doc = { auths: { 'reg.local:5000': { auth: Buffer.from('user:pa:ss').toString('base64') }, 'https://index.docker.io/v1/': { identitytoken: 'tok' } } };
+    const doc = { auths: { 'reg.local:5000': { auth: Buffer.from('user:pa:ss').toString('base64') }, 'https://index.docker.io/v1/': { registrytoken: 'tok' }, 'other.io': { identitytoken: 'refresh' } } };
     const auths = registryAuths({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(JSON.stringify(doc)).toString('base64') } });
-    assert.deepEqual(auths, [{ registry: 'reg.local:5000', username: 'user', password: 'pa:ss' }, { registry: 'docker.io', token: 'tok' }]);
+    assert.deepEqual(auths, [{ registry: 'reg.local:5000', username: 'user', password: 'pa:ss' }, { registry: 'docker.io', token: 'tok' }, { registry: 'other.io' }]);
     assert.deepEqual(authsForImage('reg.local:5000/app:1', auths).map((a) => a.username), ['user']);
     assert.deepEqual(authsForImage('library/busybox', auths).map((a) => a.token), ['tok']);
     assert.deepEqual(registryAuths({ data: { '.dockerconfigjson': 'bm90IGpzb24=' } }), []);

@@ -21,7 +21,7 @@ export interface RegistryAuth {
   registry: string;
   username?: string;
   password?: string;
-  /** Bearer token (identitytoken/registrytoken). */
+  /** A `registrytoken`, sent to the registry as `Bearer`. */
   token?: string;
 }
 

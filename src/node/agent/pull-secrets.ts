@@ -26,8 +26,10 @@ function toAuth(registry: string, e: DockerAuthEntry): RegistryAuth {
   }
   if (e.username) out.username = e.username;
   if (e.password) out.password = e.password;
-  const token = e.registrytoken ?? e.identitytoken;
-  if (token) out.token = token;
+  // A registrytoken is a bearer token for the registry itself. An identitytoken is an OAuth2 refresh
+  // token that would have to be exchanged at the token realm first; that exchange is not implemented,
+  // so it is ignored rather than sent where it would only earn a 401.
+  if (e.registrytoken) out.token = e.registrytoken;
   return out;
 }
 
