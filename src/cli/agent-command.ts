@@ -68,7 +68,8 @@ function shortId(nodeName: string): string {
   return createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
 }
 
-function defaultPodCidr(nodeName: string): string {
+/** The node's /24 of 10.244.0.0/16 when none is configured, derived from the node name. */
+export function defaultPodCidr(nodeName: string): string {
   const n = createHash('sha256').update(nodeName).digest()[0] ?? 0;
   return `10.244.${(n % 250) + 1}.0/24`;
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { setMaxListeners } from 'node:events';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { issueLeafCert } from '../apiserver/auth/pki-certs.ts';
@@ -13,7 +12,7 @@ import { createVolumeBinderController } from '../controllers/volume-binder/volum
 import { createServiceLbController } from '../controllers/service-lb/service-lb-controller.ts';
 import { runScheduler } from '../scheduler/scheduler.ts';
 import { formatIpv4, parseCidr } from '../node/network/ipv4.ts';
-import { startNodeAgent, type RunningNodeAgent } from './agent-command.ts';
+import { defaultPodCidr, startNodeAgent, type RunningNodeAgent } from './agent-command.ts';
 
 interface ServerFlags {
   dataDir: string;
@@ -48,9 +47,8 @@ export function registerServerCommand(program: Command): void {
     .action(async (flags: ServerFlags) => {
       const dataDir = resolve(flags.dataDir);
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
-      // The same default as `minato agent` (a /24 of 10.244.0.0/16 from the node name), fixed here because
-      // the API server advertises the pod bridge's gateway as the `kubernetes` Service's endpoint.
-      const podCidr = flags.podCidr ?? `10.244.${((createHash('sha256').update(flags.nodeName).digest()[0] ?? 0) % 250) + 1}.0/24`;
+      // Fixed before the API server starts: it advertises the pod bridge's gateway as the `kubernetes` endpoint.
+      const podCidr = flags.podCidr ?? defaultPodCidr(flags.nodeName);
       const gateway = flags.disableAgent ? undefined : formatIpv4(parseCidr(podCidr).base + 1);
       const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, advertiseAddress: gateway, log });
       const stopping = new AbortController();
