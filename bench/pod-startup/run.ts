@@ -36,6 +36,12 @@ function cpuTicks(): { busy: number; total: number } {
   const total = f.reduce((a, b) => a + b, 0);
   return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
 }
+/** utime, stime, cutime, cstime (ticks) of one process: its own CPU and that of the children it reaped (runc, CNI plugins). */
+function processTicks(pid: number | undefined): number[] {
+  if (pid === undefined) return [0, 0, 0, 0];
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+}
 const phaseLine = (label: string, values: number[]) => {
   const s = summarize(values.filter((v) => !Number.isNaN(v)), 1);
   return `  ${label.padEnd(34)}p50 ${ms(s.p50)}   p99 ${ms(s.p99)}   max ${ms(s.max)}`;
@@ -80,6 +86,7 @@ try {
   // Creation: all at once (32 sockets in flight), each timed from its own request.
   const t0 = performance.now();
   const cpu0 = cpuTicks();
+  const server0 = processTicks(cluster.server.child.pid);
   await Promise.all(
     Array.from({ length: PODS }, async (_, i) => {
       const name = `p-${String(i).padStart(3, '0')}`;
@@ -92,6 +99,7 @@ try {
   await until(`${PODS} pods Running`, () => running.size >= PODS, 300_000);
   const allRunningMs = performance.now() - t0;
   const cpu1 = cpuTicks();
+  const [user = 0, sys = 0, cuser = 0, csys = 0] = processTicks(cluster.server.child.pid).map((v, i) => (v - (server0[i] ?? 0)) / 100);
   const busyShare = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
   const coreSeconds = ((cpu1.busy - cpu0.busy) / 100); // USER_HZ is 100 on Linux
   const startup = summarize([...running].map(([n, t]) => t - (created.get(n) ?? t)), allRunningMs / 1000);
@@ -126,6 +134,7 @@ try {
   const since = (a: Map<string, number>, b: Map<string, number>) => [...b].map(([n, t]) => t - (a.get(n) ?? t));
   console.log(`  machine CPU while starting  ${(busyShare * 100).toFixed(0)} % busy of ${cpus().length} cores, ${coreSeconds.toFixed(1)} core-s (${((coreSeconds / PODS) * 1000).toFixed(0)} ms per pod, all processes incl. other sessions)`);
   // The agent writes a pod's first status once its containers run, so "bound → first status" is the node's whole share.
+  console.log(`  minato server process        ${user.toFixed(1)} s user + ${sys.toFixed(1)} s sys; reaped children (runc, CNI plugins) ${cuser.toFixed(1)} s user + ${csys.toFixed(1)} s sys`);
   console.log('  phases as seen by the watch:');
   console.log(phaseLine('  create → bound', since(created, bound)));
   console.log(phaseLine('  bound → first agent status', since(bound, agentSaw)));
