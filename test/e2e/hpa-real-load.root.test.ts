@@ -5,16 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
 import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { listNetns } from '../../src/node/network/cni/host-state.ts';
+import { runCommand } from '../../src/node/network/exec.ts';
 import { subnetAt } from '../../src/node/network/ipv4.ts';
 import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
+import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
+import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
 const run = promisify(execFile);
@@ -75,6 +78,8 @@ spec:
 describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
   const id = randomBytes(3).toString('hex');
   const ns = `hpa-${id}`;
+  const nodeName = `e2e-hpa-${id}`;
+  const hostId = createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
   let dir = '';
   let server: ServerProcess;
   let k: Kubectl;
@@ -93,7 +98,7 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
     server = await startServerProcess({
       dataDir: join(dir, 'server'),
       agent: true,
-      extraArgs: ['--node-name', `e2e-hpa-${id}`, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.243.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
+      extraArgs: ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.243.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
     });
     k = kubectl('1.33', server.kubeconfig);
     await ok(k, ['create', 'namespace', ns]);
@@ -142,8 +147,18 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
     assert.match(hpa, /burner\s+Deployment\/burner\s+cpu: \d+%\/50%\s+1\s+3\s+1/, hpa);
   });
 
-  it('deletes the namespace and stops cleanly', async () => {
+  it('deletes the namespace, stops cleanly and leaves the host clean', async () => {
     await ok(k, ['delete', 'namespace', ns, '--timeout=60s']);
     assert.equal(await server.stop(), 0, server.logs().slice(-4000));
+    const leftovers = {
+      netns: (await listNetns()).filter((n) => n.startsWith(`mz${hostId}`)),
+      bridge: (await runCommand('ip', ['link', 'show', 'dev', `mz${hostId}br`])).code === 0 ? [`mz${hostId}br`] : [],
+      nftTables: (await runCommand('nft', ['list', 'tables'])).stdout.split('\n').filter((l) => l.includes(hostId)),
+      cgroups: await cgroupLeftovers(hostCgroupFs, `/minato-${hostId}`),
+      mounts: await mountsUnder(dir),
+      runc: runcList(join(dir, 'server', 'agent', 'runc', 'runc')),
+      processes: (await processesMentioning(dir)).map(String),
+    };
+    assert.deepEqual(leftovers, { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [] });
   });
 });
