@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../src/client/clock.ts';
 import { R } from '../../src/client/resource-ref.ts';
@@ -49,15 +48,5 @@ export async function startControllers(controllers: Record<string, ControllerFac
   };
 }
 
-/** Retries `check` (which throws until the condition holds) until it passes or `timeoutMs` elapses. */
-export async function until<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(intervalMs);
-    }
-  }
-}
+/** The retry helper under the name these tests use. */
+export { eventually as until } from './eventually.ts';
