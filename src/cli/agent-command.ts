@@ -11,6 +11,7 @@ import { realClock, type Clock } from '../client/clock.ts';
 import { connectionFromKubeconfig, type Connection } from '../client/connection.ts';
 import { KubeClient } from '../client/kube-client.ts';
 import { buildBusyboxImage, buildNodeImage } from '../node/images/base-images.ts';
+import { ImageBuilder } from '../node/images/build/builder.ts';
 import { ImageStore } from '../node/images/image-store.ts';
 import { cleanupNode, runAgent } from '../node/agent/agent.ts';
 import { StoreImages } from '../node/agent/image-service.ts';
@@ -192,7 +193,7 @@ export function registerAgentCommand(program: Command): void {
 const BASE_IMAGES = { busybox: 'minato.local/busybox:1', node: 'minato.local/node:20' } as const;
 
 /**
- * `minato image import|build-base|list`: put images into a node's store without a registry. The store
+ * `minato image import|build-base|build|list`: put images into a node's store without a registry. The store
  * is `<agent data dir>/images`; the default is the in-process agent of `minato server --data-dir .minato/server`.
  */
 function registerImageCommand(program: Command): void {
@@ -220,6 +221,21 @@ function registerImageCommand(program: Command): void {
       const build = kind === 'busybox' ? buildBusyboxImage : buildNodeImage;
       const built = await build(resolve(flags.output), { name, tag, gzipLevel: kind === 'node' ? 1 : 6 });
       process.stdout.write(`${name} ${built.manifestDigest} → ${built.layoutDir}\n`);
+    });
+  image
+    .command('build <dir>')
+    .description('Build an image from a Dockerfile (FROM a stored image or scratch, COPY, ADD, RUN via runc, ENV, WORKDIR, ENTRYPOINT, CMD, EXPOSE, USER)')
+    .requiredOption('-t, --tag <name>', 'name of the built image, e.g. minato.local/hello:1')
+    .option('-f, --file <path>', 'the Dockerfile (default <dir>/Dockerfile)')
+    .option(...dataDirOption)
+    .action(async (dir: string, flags: { tag: string; file?: string; dataDir: string }) => {
+      const dockerfile = await readFile(resolve(flags.file ?? join(dir, 'Dockerfile')), 'utf8');
+      const builder = new ImageBuilder({
+        store: storeOf(flags.dataDir), workDir: join(resolve(flags.dataDir), 'build'),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      const built = await builder.build({ name: flags.tag, contextDir: resolve(dir), dockerfile });
+      process.stdout.write(`${built.name} ${built.manifestDigest}\n`);
     });
   image
     .command('list')
