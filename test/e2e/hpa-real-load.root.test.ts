@@ -143,8 +143,12 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
     await ok(k, ['-n', ns, 'exec', burning, '--', 'rm', '/tmp/burn']);
     await eventually('back to 1 replica', async () => ((await spec()) === 1 ? true : undefined), 90_000);
     figures.scaleDownMs = String(Date.now() - t0);
-    const hpa = await ok(k, ['-n', ns, 'get', 'hpa', 'burner']);
-    assert.match(hpa, /burner\s+Deployment\/burner\s+cpu: \d+%\/50%\s+1\s+3\s+1/, hpa);
+    // The HPA's own status (REPLICAS column) catches up with the Deployment on its next sync.
+    await eventually('HPA status shows 1 replica', async () => {
+      const hpa = await ok(k, ['-n', ns, 'get', 'hpa', 'burner']);
+      assert.match(hpa, /burner\s+Deployment\/burner\s+cpu: \d+%\/50%\s+1\s+3\s+1\s/, hpa);
+      return true;
+    }, 60_000);
   });
 
   it('deletes the namespace, stops cleanly and leaves the host clean', async () => {
