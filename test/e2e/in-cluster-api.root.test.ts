@@ -19,24 +19,12 @@ import { subnetAt } from '../../src/node/network/ipv4.ts';
 import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
 import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
+import { waitFor } from '../support/eventually.ts';
 
 const run = promisify(execFile);
 const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const eventually = waitFor;
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -22,25 +22,13 @@ import { freeClusterCidr, requireHost } from '../../src/node/network/testing/hos
 import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
 import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
+import { waitFor } from '../support/eventually.ts';
 
 const run = promisify(execFile);
 const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
 /** Polls `fn` until it returns something other than undefined (errors count as "not yet"). */
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+const eventually = waitFor;
 
 /** GET over a fresh connection; resolves to the body. */
 function httpGet(url: string): Promise<string> {

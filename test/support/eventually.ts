@@ -16,3 +16,22 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
     }
   }
 }
+
+/**
+ * Polls `fn` until it returns a value (undefined or a throw means "not yet"); the timeout error names
+ * what was awaited and the last failure.
+ */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
