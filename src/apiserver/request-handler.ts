@@ -96,7 +96,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
       if (info.kind === 'nonResource' || !info.resource) {
         await authorize(d, { user, verb: method.toLowerCase(), resourceRequest: false, path: url.pathname });
         const served = await handleNonResource(
-          { catalog: d.state().catalog, openapiV3: () => d.openapi.v3(), openapiV2Json: () => d.openapi.v2Json(), openapiV2Protobuf: () => d.openapi.v2Protobuf(), serverAddress: d.serverAddress(), ready: d.ready, metrics: async () => '' },
+          { catalog: d.state().catalog, openapiV3: () => d.openapi.v3(), openapiV2Json: () => d.openapi.v2Json(), openapiV2Protobuf: () => d.openapi.v2Protobuf(), serverAddress: d.serverAddress(), ready: d.ready },
           req,
           res,
           url.pathname,

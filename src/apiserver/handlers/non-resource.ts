@@ -14,7 +14,6 @@ export interface NonResourceDeps {
   openapiV2Json: () => unknown;
   serverAddress: string;
   ready: () => boolean;
-  metrics: () => Promise<string>;
 }
 
 function sendText(res: ServerResponse, code: number, text: string, type = 'text/plain; charset=utf-8'): void {
@@ -31,10 +30,6 @@ export async function handleNonResource(d: NonResourceDeps, req: IncomingMessage
   if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) {
     const ok = !path.startsWith('/readyz') || d.ready();
     sendText(res, ok ? 200 : 500, ok ? 'ok' : 'readyz check failed');
-    return true;
-  }
-  if (path === '/metrics') {
-    sendText(res, 200, await d.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
     return true;
   }
   if (path === '/api' || path === '/apis') {
