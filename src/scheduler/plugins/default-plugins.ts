@@ -5,6 +5,7 @@ import { DefaultPreemption } from './default-preemption.ts';
 import { InterPodAffinity } from './inter-pod-affinity.ts';
 import { NodeAffinity } from './node-affinity.ts';
 import { NodeName } from './node-name.ts';
+import { NodePorts } from './node-ports.ts';
 import { NodeResourcesFit } from './node-resources-fit.ts';
 import { NodeUnschedulable } from './node-unschedulable.ts';
 import { PodTopologySpread } from './pod-topology-spread.ts';
@@ -17,6 +18,7 @@ import { VolumeBinding } from './volume-binding.ts';
  */
 export function defaultFramework(ctx: PluginContext): Framework {
   const nodeName = new NodeName();
+  const ports = new NodePorts();
   const unschedulable = new NodeUnschedulable();
   const taints = new TaintToleration();
   const affinity = new NodeAffinity();
@@ -26,7 +28,7 @@ export function defaultFramework(ctx: PluginContext): Framework {
   const spread = new PodTopologySpread();
   const profile: Profile = {
     preFilter: [volumes, podAffinity, spread],
-    filter: [nodeName, unschedulable, taints, affinity, fit, volumes, podAffinity, spread],
+    filter: [nodeName, unschedulable, taints, affinity, ports, fit, volumes, podAffinity, spread],
     postFilter: [],
     score: [fit, affinity, taints, spread],
     reserve: [],
