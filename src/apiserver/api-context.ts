@@ -32,6 +32,8 @@ export interface ApiContext {
    * classes, RBAC objects), or undefined for others: admission and authorization read these.
    */
   cache?(group: string, plural: string): ObjectCache | undefined;
+  /** Counts one event sent to a watch client of `r` (apiserver_watch_events_total). */
+  watchEventSent?(r: ResourceDefinition): void;
   /** Called after a write of a resource commits (CRD changes rebuild the catalog). */
   afterWrite(r: ResourceDefinition, obj: KubeObject, deleted: boolean): void;
 }

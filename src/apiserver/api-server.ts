@@ -6,6 +6,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
+import type { Registry } from 'prom-client';
 import type { ResourceDefinition } from '../api/resource-definition.ts';
 import { loadBuiltinDefinitions } from '../api/schema/builtin-schemas.ts';
 import { createSchemaSet } from '../api/schema/schema-set.ts';
@@ -27,6 +28,7 @@ import { ObjectStore } from './registry/object-store.ts';
 import { createRequestHandler } from './request-handler.ts';
 import { createKubeletClient, type AgentCredentials } from './kubelet/kubelet-client.ts';
 import { createMetricsApi } from './metrics/metrics-api.ts';
+import { createApiServerMetrics } from './metrics/apiserver-metrics.ts';
 import { createUpgradeHandler } from './upgrade-handler.ts';
 import { createOpenApiCache } from './openapi/openapi-cache.ts';
 import { createObject, modifyObject } from './handlers/object-writes.ts';
@@ -64,6 +66,8 @@ export interface RunningApiServer {
   kubeconfigPath: string;
   pki: Pki;
   ctx: ApiContext;
+  /** This server's Prometheus registry (served on /metrics); in-process components may register on it. */
+  metricsRegistry: Registry;
   /** Also accepts connections on `address` (same port, same TLS server); closed with the server. */
   listenAlso(address: string): Promise<void>;
   close(): Promise<void>;
@@ -92,11 +96,12 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const advertise = cfg.advertiseAddress ?? host;
   // In-cluster clients dial the `kubernetes` ClusterIP (DNATed to `advertise`), so both are SANs.
   const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [...new Set([host, advertise, firstServiceIp(serviceCidr)])] });
-  const store: Store = await openStore(cfg.storeUrl ?? '', { dataDir: cfg.dataDir });
-  const objects = new ObjectStore(store);
   const builtinSchemas = createSchemaSet(await loadBuiltinDefinitions());
   let state: CatalogState = buildCatalogState(builtinSchemas, []);
   const shutdown = new AbortController();
+  const prometheus = createApiServerMetrics({ known: (group, version, plural) => !!state.catalog.find(group, version, plural) });
+  const store: Store = prometheus.instrumentStore(await openStore(cfg.storeUrl ?? '', { dataDir: cfg.dataDir }), shutdown.signal);
+  const objects = new ObjectStore(store);
   const services: ServiceNetworkConfig = { serviceCidr, nodePortRange: cfg.services?.nodePortRange ?? { min: 30000, max: 32767 } };
 
   const refreshCatalog = async () => {
@@ -122,6 +127,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     services,
     serialize: createSerializer(),
     cache: (group, plural) => caches.get(`${group}/${plural}`),
+    watchEventSent: (r) => prometheus.watchEventSent(r),
     afterWrite(r, obj, deleted) {
       caches.get(`${r.group}/${r.plural}`)?.apply(obj, deleted);
       if (r.group === CRD_PLURAL.group && r.plural === CRD_PLURAL.plural) {
@@ -166,14 +172,19 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     bookmarkIntervalMs: cfg.bookmarkIntervalMs ?? 60_000,
     kubelet,
     metrics,
+    prometheus: () => prometheus.expose(),
     log,
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => void handler(req, res));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    prometheus.requests.observe(req, res);
+    void handler(req, res);
+  });
   const upgrade = createUpgradeHandler({ ctx, authenticator, authorizer, kubelet, log });
   const upgraded = new Set<Duplex>(); // detached from the HTTP server, so closed by hand on shutdown
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
+    prometheus.requests.observeUpgrade(req, socket);
     void upgrade(req, socket, head);
   });
   await new Promise<void>((resolve, reject) => {
@@ -203,6 +214,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     kubeconfigPath,
     pki,
     ctx,
+    metricsRegistry: prometheus.registry,
     async listenAlso(address: string) {
       const tcp = createTcpServer((socket) => server.emit('connection', socket));
       await new Promise<void>((resolve, reject) => {

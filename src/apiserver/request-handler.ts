@@ -39,6 +39,8 @@ export interface RequestHandlerDeps {
   /** Reaches node agents for pods/log, exec, attach, portforward and metrics. */
   kubelet: KubeletClient;
   metrics: MetricsApi;
+  /** The Prometheus text served on GET /metrics. */
+  prometheus: () => Promise<{ contentType: string; body: string }>;
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -96,7 +98,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
       if (info.kind === 'nonResource' || !info.resource) {
         await authorize(d, { user, verb: method.toLowerCase(), resourceRequest: false, path: url.pathname });
         const served = await handleNonResource(
-          { catalog: d.state().catalog, openapiV3: () => d.openapi.v3(), openapiV2Json: () => d.openapi.v2Json(), openapiV2Protobuf: () => d.openapi.v2Protobuf(), serverAddress: d.serverAddress(), ready: d.ready },
+          { catalog: d.state().catalog, openapiV3: () => d.openapi.v3(), openapiV2Json: () => d.openapi.v2Json(), openapiV2Protobuf: () => d.openapi.v2Protobuf(), serverAddress: d.serverAddress(), ready: d.ready, prometheus: d.prometheus },
           req,
           res,
           url.pathname,

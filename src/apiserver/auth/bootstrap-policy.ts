@@ -33,6 +33,9 @@ const VIEW_ONLY: Record<string, string[]> = {
 
 const DISCOVERY_URLS = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'];
 const PUBLIC_INFO_URLS = ['/healthz', '/livez', '/readyz', '/version', '/version/'];
+/** What monitoring agents scrape (upstream's `system:monitoring`, bound to the group of that name). */
+const MONITORING_URLS = ['/metrics', '/metrics/slis', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'];
+const MONITORING_GROUP = 'system:monitoring';
 
 function rulesFor(resourcesByGroup: Record<string, string[]>, verbs: string[]): PolicyRule[] {
   return Object.entries(resourcesByGroup).map(([group, resources]) => ({ apiGroups: [group], resources, verbs }));
@@ -112,7 +115,8 @@ function bootstrapMetadata(name: string): { name: string; labels: Record<string,
 /**
  * The default ClusterRoles and ClusterRoleBindings the API server creates on first start: cluster-admin
  * (bound to system:masters), the user-facing admin/edit/view (aggregated, as upstream), and the discovery, basic-user and
- * public-info roles every (or, for public info, any even unauthenticated) client needs.
+ * public-info roles every (or, for public info, any even unauthenticated) client needs, and system:monitoring
+ * (scraping /metrics and health), bound to the group of that name.
  */
 export function bootstrapRbacObjects(): KubeObject[] {
   return [
@@ -123,6 +127,7 @@ export function bootstrapRbacObjects(): KubeObject[] {
     ...userFacingRoles(),
     clusterRole('system:discovery', [{ nonResourceURLs: DISCOVERY_URLS, verbs: ['get'] }]),
     clusterRole('system:public-info-viewer', [{ nonResourceURLs: PUBLIC_INFO_URLS, verbs: ['get'] }]),
+    clusterRole('system:monitoring', [{ nonResourceURLs: MONITORING_URLS, verbs: ['get'] }]),
     clusterRole('system:basic-user', [
       { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
       { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
@@ -130,6 +135,7 @@ export function bootstrapRbacObjects(): KubeObject[] {
     bindToGroups('cluster-admin', 'cluster-admin', [SYSTEM_MASTERS]),
     bindToGroups('system:discovery', 'system:discovery', [ALL_AUTHENTICATED]),
     bindToGroups('system:basic-user', 'system:basic-user', [ALL_AUTHENTICATED]),
+    bindToGroups('system:monitoring', 'system:monitoring', [MONITORING_GROUP]),
     bindToGroups('system:public-info-viewer', 'system:public-info-viewer', [ALL_AUTHENTICATED, ALL_UNAUTHENTICATED]),
   ];
 }

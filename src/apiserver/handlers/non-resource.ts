@@ -14,6 +14,8 @@ export interface NonResourceDeps {
   openapiV2Json: () => unknown;
   serverAddress: string;
   ready: () => boolean;
+  /** Prometheus text for /metrics. */
+  prometheus: () => Promise<{ contentType: string; body: string }>;
 }
 
 function sendText(res: ServerResponse, code: number, text: string, type = 'text/plain; charset=utf-8'): void {
@@ -21,7 +23,7 @@ function sendText(res: ServerResponse, code: number, text: string, type = 'text/
   res.end(text);
 }
 
-/** Serves `/version`, health, discovery and OpenAPI. Returns false when the path is not one of them. */
+/** Serves `/version`, health, `/metrics`, discovery and OpenAPI. Returns false when the path is not one of them. */
 export async function handleNonResource(d: NonResourceDeps, req: IncomingMessage, res: ServerResponse, path: string, negotiated: Negotiated): Promise<boolean> {
   if (path === '/version' || path === '/version/') {
     sendJson(res, 200, { ...SERVED_VERSION, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2026-11-22T00:00:00Z', goVersion: 'go1.24', compiler: 'gc', platform: 'linux/amd64' });
@@ -30,6 +32,11 @@ export async function handleNonResource(d: NonResourceDeps, req: IncomingMessage
   if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) {
     const ok = !path.startsWith('/readyz') || d.ready();
     sendText(res, ok ? 200 : 500, ok ? 'ok' : 'readyz check failed');
+    return true;
+  }
+  if (path === '/metrics') {
+    const scraped = await d.prometheus();
+    sendText(res, 200, scraped.body, scraped.contentType);
     return true;
   }
   if (path === '/api' || path === '/apis') {

@@ -39,6 +39,7 @@ export async function serveWatch(ctx: ApiContext, res: ServerResponse, w: WatchR
       sentColumns = true;
     }
     res.write(`${JSON.stringify({ type, object: payload })}\n`);
+    ctx.watchEventSent?.(w.r);
   };
 
   res.writeHead(200, { 'Content-Type': w.table ? TABLE_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
