@@ -40,7 +40,12 @@ export function allocateServiceAddresses(svc: KubeObject, existing: KubeObject[]
   const name = svc.metadata?.name ?? '';
   const type = (spec.type as string | undefined) ?? 'ClusterIP';
   const usedIps = new Set(existing.map((s) => (s.spec as Record<string, unknown> | undefined)?.clusterIP as string | undefined).filter(Boolean));
-  const usedPorts = new Set(existing.flatMap((s) => (((s.spec as Record<string, unknown> | undefined)?.ports ?? []) as ServicePort[]).map((p) => p.nodePort)).filter(Boolean));
+  const usedPorts = new Set(
+    existing.flatMap((s) => {
+      const other = (s.spec ?? {}) as Record<string, unknown>;
+      return [...((other.ports ?? []) as ServicePort[]).map((p) => p.nodePort), other.healthCheckNodePort as number | undefined];
+    }).filter(Boolean),
+  );
   if (type !== 'ExternalName') {
     const requested = spec.clusterIP as string | undefined;
     if (requested === 'None') {
@@ -60,6 +65,10 @@ export function allocateServiceAddresses(svc: KubeObject, existing: KubeObject[]
       spec.clusterIPs = [spec.clusterIP];
     }
   }
+  const wantsHealthPort = type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+  if (!wantsHealthPort) delete spec.healthCheckNodePort;
+  // Requested ports are claimed before any is picked, so a picked port never takes a requested one.
+  if (wantsHealthPort && spec.healthCheckNodePort) claimPort(spec.healthCheckNodePort as number, 'spec.healthCheckNodePort', name, usedPorts);
   if (type === 'NodePort' || type === 'LoadBalancer') {
     for (const [i, port] of ((spec.ports ?? []) as ServicePort[]).entries()) {
       if (port.nodePort) {
@@ -70,6 +79,12 @@ export function allocateServiceAddresses(svc: KubeObject, existing: KubeObject[]
       usedPorts.add(port.nodePort);
     }
   }
+  if (wantsHealthPort && !spec.healthCheckNodePort) spec.healthCheckNodePort = pickPort(cfg, usedPorts);
+}
+
+function claimPort(port: number, field: string, name: string, usedPorts: Set<number | undefined>): void {
+  if (usedPorts.has(port)) throw invalid('', 'Service', name, [{ field, type: 'FieldValueInvalid', value: port, detail: 'provided port is already allocated' }]);
+  usedPorts.add(port);
 }
 
 function pickIp(cidr: string, used: Set<string | undefined>): string {

@@ -16,6 +16,7 @@ import { ClusterResolver } from '../network/dns/cluster-resolver.ts';
 import { ClusterDnsServer } from '../network/dns/dns-server.ts';
 import { UdpForwarder, upstreamsFromResolvConf } from '../network/dns/forwarder.ts';
 import { MemoryDnsRecords } from '../network/dns/records.ts';
+import { HealthCheckServers, healthChecksOf } from '../network/proxy/health-check-server.ts';
 import type { ServiceProxy } from '../network/proxy/service-proxy.ts';
 import { serviceNetworkState } from './service-state.ts';
 import type { AgentLog } from './worker-context.ts';
@@ -42,6 +43,10 @@ export interface ServiceNetworkConfig {
   prepare?: () => Promise<void>;
   /** Changes within this window are applied together; default 100 ms. */
   debounceMs?: number;
+  /** This node: its endpoints are the local ones of traffic policy Local. Without it, no endpoint is local. */
+  nodeName?: string;
+  /** Where `healthCheckNodePort`s listen (the node's address); default 127.0.0.1. */
+  healthCheckAddress?: string;
 }
 
 /** A running service network; `ready` rejects when it could not start; `stopped` resolves (never rejects) once the watches and DNS stopped (the proxy rules stay). */
@@ -72,16 +77,18 @@ async function run(cfg: ServiceNetworkConfig, signal: AbortSignal, markReady: ()
   const services = new Informer<Service>(cfg.client, R.services, { clock: cfg.clock, onError: onError('service') });
   const slices = new Informer<EndpointSlice>(cfg.client, R.endpointslices, { clock: cfg.clock, onError: onError('endpointslice') });
   const records = new MemoryDnsRecords();
+  const health = new HealthCheckServers({ address: cfg.healthCheckAddress ?? '127.0.0.1', onError: (port, err) => cfg.log('health check port not served', { port, err: err.message }) });
   let dns: ClusterDnsServer | undefined;
   let known = new Set<string>();
   let timer: { cancel(): void } | undefined;
   let applying: Promise<void> = Promise.resolve();
 
   const applyNow = async (): Promise<void> => {
-    const state = serviceNetworkState(services.list(), slices.list());
+    const state = serviceNetworkState(services.list(), slices.list(), cfg.nodeName);
     for (const key of known) if (!state.dns.has(key)) records.delete(...splitKey(key));
     for (const [key, svc] of state.dns) records.set(...splitKey(key), svc);
     known = new Set(state.dns.keys());
+    await health.sync(healthChecksOf(state.proxy));
     await cfg.proxy.apply(state.proxy);
   };
   const schedule = (): void => {
@@ -109,6 +116,7 @@ async function run(cfg: ServiceNetworkConfig, signal: AbortSignal, markReady: ()
   } finally {
     timer?.cancel();
     await applying;
+    await health.close();
     await dns?.stop();
   }
 }

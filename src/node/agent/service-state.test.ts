@@ -43,4 +43,21 @@ describe('serviceNetworkState', () => {
     );
     assert.deepEqual(state.proxy.services[0]?.endpoints, [{ ip: '10.244.1.4', port: 8080, ready: true }]);
   });
+
+  it('marks endpoints on this node local and carries the traffic policies and health check port', () => {
+    const spec: Service['spec'] = { type: 'LoadBalancer', clusterIP: '10.96.0.12', externalTrafficPolicy: 'Local', internalTrafficPolicy: 'Local', healthCheckNodePort: 31999, ports: [{ port: 80, nodePort: 30081 }] };
+    const slices = [slice('lb', [{ addresses: ['10.244.1.8'], nodeName: 'node-a' }, { addresses: ['10.244.2.8'], nodeName: 'node-b' }], [{ port: 8080 }])];
+    const state = serviceNetworkState([svc('lb', spec)], slices, 'node-a');
+    const p = state.proxy.services[0];
+    assert.deepEqual(p?.endpoints, [{ ip: '10.244.1.8', port: 8080, ready: true, local: true }, { ip: '10.244.2.8', port: 8080, ready: true }]);
+    assert.equal(p?.externalTrafficPolicy, 'Local');
+    assert.equal(p?.internalTrafficPolicy, 'Local');
+    assert.equal(p?.healthCheckNodePort, 31999);
+    // Without a node name nothing is local; a ClusterIP Service has no external policy or health check.
+    assert.deepEqual(serviceNetworkState([svc('lb', spec)], slices).proxy.services[0]?.endpoints.filter((e) => e.local), []);
+    const plain = serviceNetworkState([svc('lb', { ...spec, type: 'ClusterIP' })], slices, 'node-a').proxy.services[0];
+    assert.equal(plain?.externalTrafficPolicy, undefined);
+    assert.equal(plain?.healthCheckNodePort, undefined);
+  });
 });
+

@@ -34,7 +34,7 @@ function slicesByService(slices: EndpointSlice[]): Map<string, EndpointSlice[]> 
 /** Kubernetes: a nil `ready` condition means ready (the endpoint is serving as far as anyone knows). */
 const isReady = (e: EndpointSlice['endpoints'][number]): boolean => e.conditions?.ready !== false && e.conditions?.terminating !== true;
 
-function proxyEndpoints(slices: EndpointSlice[], multiPort: boolean): ProxyEndpoint[] {
+function proxyEndpoints(slices: EndpointSlice[], multiPort: boolean, nodeName: string | undefined): ProxyEndpoint[] {
   const out: ProxyEndpoint[] = [];
   for (const s of slices) {
     for (const e of s.endpoints ?? []) {
@@ -42,7 +42,8 @@ function proxyEndpoints(slices: EndpointSlice[], multiPort: boolean): ProxyEndpo
       if (!ip) continue;
       for (const p of s.ports ?? []) {
         if (p.port === undefined) continue;
-        out.push({ ip, port: p.port, ready: isReady(e), ...(p.name || multiPort ? { portName: p.name ?? '' } : {}) });
+        const local = nodeName !== undefined && e.nodeName === nodeName;
+        out.push({ ip, port: p.port, ready: isReady(e), ...(local ? { local } : {}), ...(p.name || multiPort ? { portName: p.name ?? '' } : {}) });
       }
     }
   }
@@ -74,12 +75,18 @@ function proxyService(svc: Service, endpoints: ProxyEndpoint[]): ProxyService {
     ...(spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ? { sessionAffinityTimeoutSeconds: spec.sessionAffinityConfig.clientIP.timeoutSeconds } : {}),
     ...(spec.externalIPs?.length ? { externalIPs: spec.externalIPs } : {}),
     ...(type === 'LoadBalancer' && lbIps.length ? { loadBalancerIPs: lbIps } : {}),
+    ...((type === 'NodePort' || type === 'LoadBalancer') && spec.externalTrafficPolicy === 'Local' ? { externalTrafficPolicy: 'Local' as const } : {}),
+    ...(spec.internalTrafficPolicy === 'Local' ? { internalTrafficPolicy: 'Local' as const } : {}),
+    ...(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local' && spec.healthCheckNodePort ? { healthCheckNodePort: spec.healthCheckNodePort } : {}),
     endpoints,
   };
 }
 
-/** The proxy state and DNS records for a snapshot of Services and EndpointSlices. */
-export function serviceNetworkState(services: Service[], slices: EndpointSlice[]): ServiceNetworkState {
+/**
+ * The proxy state and DNS records for a snapshot of Services and EndpointSlices. `nodeName` marks
+ * the endpoints on this node (for traffic policy Local); without it no endpoint is local.
+ */
+export function serviceNetworkState(services: Service[], slices: EndpointSlice[], nodeName?: string): ServiceNetworkState {
   const bySvc = slicesByService(slices);
   const proxy: ProxyService[] = [];
   const dns = new Map<string, DnsService>();
@@ -96,7 +103,7 @@ export function serviceNetworkState(services: Service[], slices: EndpointSlice[]
     });
     const headless = !spec.clusterIP || spec.clusterIP === 'None';
     if (headless || spec.type === 'ExternalName') continue;
-    proxy.push(proxyService(svc, proxyEndpoints(mine, (spec.ports ?? []).length > 1)));
+    proxy.push(proxyService(svc, proxyEndpoints(mine, (spec.ports ?? []).length > 1, nodeName)));
   }
   return { proxy: { services: proxy }, dns };
 }

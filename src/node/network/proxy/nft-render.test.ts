@@ -79,4 +79,56 @@ describe('renderProxyTable', () => {
     assert.equal(readyEndpointsFor(single, single.ports[0]!).length, 1);
     assert.deepEqual(readyEndpointsFor(web, web.ports[1]!).map((e) => e.port), [5353]);
   });
+
+  describe('traffic policies', () => {
+    const two: ProxyService = {
+      ...web,
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', nodePort: 30080 }],
+      endpoints: [
+        { ip: '10.244.1.2', port: 8080, portName: 'http', ready: true, local: true },
+        { ip: '10.244.2.2', port: 8080, portName: 'http', ready: true, local: false },
+      ],
+    };
+    const chainText = (t: string, name: string): string => new RegExp(`chain ${name} \\{[^}]*\\}`).exec(t)?.[0] ?? '';
+
+    it('externalTrafficPolicy Local: external addresses and NodePort go to local endpoints without masquerade; pods and the host to all', () => {
+      const t = renderProxyTable({ services: [{ ...two, externalTrafficPolicy: 'Local' }] }, opts);
+      assert.match(t, /10\.96\.0\.10 \. tcp \. 80 : goto svc_shop_web_http_tcp/);
+      assert.match(t, /127\.240\.0\.1 \. tcp \. 80 : goto ext_shop_web_http_tcp/);
+      assert.match(t, /127\.241\.0\.9 \. tcp \. 80 : goto ext_shop_web_http_tcp/);
+      assert.match(t, /tcp \. 30080 : goto ext_shop_web_http_tcp/);
+      const ext = chainText(t, 'ext_shop_web_http_tcp');
+      assert.match(ext, /ip saddr 10\.244\.0\.0\/16 goto svc_shop_web_http_tcp\n\s+fib saddr type local goto svc_shop_web_http_tcp\n\s+goto loc_shop_web_http_tcp/);
+      const loc = chainText(t, 'loc_shop_web_http_tcp');
+      assert.doesNotMatch(loc, /meta mark set/);
+      assert.match(loc, /numgen random mod 1 vmap \{ 0 : goto ep_shop_web_http_tcp_10\.244\.1\.2_8080 \}/);
+      assert.match(chainText(t, 'svc_shop_web_http_tcp'), /numgen random mod 2/);
+    });
+
+    it('externalTrafficPolicy Local with no local endpoint drops outside clients but still serves pods and the host', () => {
+      const remote = { ...two, externalTrafficPolicy: 'Local' as const, endpoints: two.endpoints.map((e) => ({ ...e, local: false })) };
+      const t = renderProxyTable({ services: [remote] }, opts);
+      assert.match(chainText(t, 'ext_shop_web_http_tcp'), /goto svc_shop_web_http_tcp\n\s+drop/);
+      assert.doesNotMatch(t, /loc_shop/);
+      assert.doesNotMatch(t, /set no-endpoints \{[^}]*10\.96/); // has endpoints: not rejected
+    });
+
+    it('internalTrafficPolicy Local: the ClusterIP uses local endpoints (masquerading outside sources), or drops', () => {
+      const t = renderProxyTable({ services: [{ ...two, internalTrafficPolicy: 'Local' }] }, opts);
+      assert.match(t, /10\.96\.0\.10 \. tcp \. 80 : goto int_shop_web_http_tcp/);
+      assert.match(t, /127\.240\.0\.1 \. tcp \. 80 : goto svc_shop_web_http_tcp/);
+      const int = chainText(t, 'int_shop_web_http_tcp');
+      assert.match(int, /ip saddr != 10\.244\.0\.0\/16 meta mark set/);
+      assert.match(int, /numgen random mod 1 vmap \{ 0 : goto ep_shop_web_http_tcp_10\.244\.1\.2_8080 \}/);
+      const none = renderProxyTable({ services: [{ ...two, internalTrafficPolicy: 'Local', endpoints: two.endpoints.map((e) => ({ ...e, local: false })) }] }, opts);
+      assert.match(none, /10\.96\.0\.10 \. tcp \. 80 : drop/);
+    });
+
+    it('with affinity, a local-only path remembers only local endpoints', () => {
+      const t = renderProxyTable({ services: [{ ...two, externalTrafficPolicy: 'Local', sessionAffinity: 'ClientIP' }] }, opts);
+      const loc = chainText(t, 'loc_shop_web_http_tcp');
+      assert.match(loc, /ip saddr @aff_shop_web_http_tcp_10\.244\.1\.2_8080 goto/);
+      assert.doesNotMatch(loc, /10\.244\.2\.2/);
+    });
+  });
 });

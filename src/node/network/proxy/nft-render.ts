@@ -73,26 +73,51 @@ export function renderProxyTable(state: ProxyState, opts: RenderOptions): string
 
 function renderServicePort(svc: ProxyService, port: ProxyServicePort, mark: string, opts: RenderOptions, f: Frontends): void {
   const proto = port.protocol.toLowerCase();
-  const addresses = [svc.clusterIP ?? '', ...(svc.externalIPs ?? []), ...(svc.loadBalancerIPs ?? [])].filter(Boolean);
-  const keys = [...new Set(addresses)].map((ip) => `${ip} . ${proto} . ${port.port}`);
+  const key = (ip: string): string => `${ip} . ${proto} . ${port.port}`;
+  const internalKeys = svc.clusterIP ? [key(svc.clusterIP)] : [];
+  const externalKeys = [...new Set([...(svc.externalIPs ?? []), ...(svc.loadBalancerIPs ?? [])])].filter((ip) => ip && ip !== svc.clusterIP).map(key);
   const nodePort = svc.type !== 'ClusterIP' && port.nodePort ? `${proto} . ${port.nodePort}` : undefined;
   const endpoints = readyEndpointsFor(svc, port);
   if (endpoints.length === 0) {
-    f.noEndpoints.push(...keys);
+    f.noEndpoints.push(...internalKeys, ...externalKeys);
     if (nodePort) f.noEndpointNodePorts.push(nodePort);
     return;
   }
   const id = `${ident(svc.namespace)}_${ident(svc.name)}_${ident(port.name ?? String(port.port))}_${proto}`;
-  const svcChain = `svc_${id}`;
-  f.serviceIps.push(...keys.map((k) => `${k} : goto ${svcChain}`));
-  if (nodePort) f.nodePorts.push(`${nodePort} : goto ${svcChain}`);
+  const epChains = renderEndpointChains(svc, id, proto, endpoints, mark, opts, f);
+  const local = epChains.filter((e) => e.ep.local);
+  const masquerade = `ip saddr != ${opts.clusterCidr} meta mark set meta mark | ${mark}`;
+  const cluster = `svc_${id}`;
+  f.chains.push(spreadChain(cluster, [masquerade], epChains, svc.sessionAffinity === 'ClientIP'));
+  let internal = `goto ${cluster}`;
+  if (svc.internalTrafficPolicy === 'Local') {
+    internal = local.length ? `goto int_${id}` : 'drop';
+    if (local.length) f.chains.push(spreadChain(`int_${id}`, [masquerade], local, svc.sessionAffinity === 'ClientIP'));
+  }
+  let external = `goto ${cluster}`;
+  if (svc.externalTrafficPolicy === 'Local') {
+    external = `goto ext_${id}`;
+    // Pods and the host itself still use every endpoint (kube-proxy does the same): a host client's
+    // 127/8 source could not be routed back from a pod, so it is masqueraded; everyone else keeps
+    // their address and reaches local endpoints only, or nothing.
+    f.chains.push(chain(`ext_${id}`, [`ip saddr ${opts.clusterCidr} goto ${cluster}`, `fib saddr type local goto ${cluster}`, local.length ? `goto loc_${id}` : 'drop']));
+    if (local.length) f.chains.push(spreadChain(`loc_${id}`, [], local, svc.sessionAffinity === 'ClientIP'));
+  }
+  f.serviceIps.push(...internalKeys.map((k) => `${k} : ${internal}`), ...externalKeys.map((k) => `${k} : ${external}`));
+  if (nodePort) f.nodePorts.push(`${nodePort} : ${external}`);
+}
+
+interface EndpointChain {
+  ep: ProxyEndpoint;
+  chain: string;
+  set: string;
+}
+
+/** One DNAT chain per endpoint (with its ClientIP-affinity set), shared by every path that can pick it. */
+function renderEndpointChains(svc: ProxyService, id: string, proto: string, endpoints: ProxyEndpoint[], mark: string, opts: RenderOptions, f: Frontends): EndpointChain[] {
   const affinity = svc.sessionAffinity === 'ClientIP';
   const timeout = svc.sessionAffinityTimeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT;
   const epChains = endpoints.map((ep) => ({ ep, chain: `ep_${id}_${ep.ip}_${ep.port}`, set: `aff_${id}_${ep.ip}_${ep.port}` }));
-  const svcRules = [`ip saddr != ${opts.clusterCidr} meta mark set meta mark | ${mark}`];
-  if (affinity) svcRules.push(...epChains.map((e) => `ip saddr @${e.set} goto ${e.chain}`));
-  svcRules.push(`numgen random mod ${epChains.length} vmap { ${epChains.map((e, i) => `${i} : goto ${e.chain}`).join(', ')} }`);
-  f.chains.push(chain(svcChain, svcRules));
   for (const { ep, chain: name, set } of epChains) {
     const rules = [`ip saddr ${ep.ip} meta mark set meta mark | ${mark}`]; // hairpin: a pod reaching itself through its Service
     if (affinity) {
@@ -104,6 +129,15 @@ function renderServicePort(svc: ProxyService, port: ProxyServicePort, mark: stri
     rules.push(`meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
     f.chains.push(chain(name, rules));
   }
+  return epChains;
+}
+
+/** A chain that sends new connections to one of `targets` at random (a remembered one first, with affinity). */
+function spreadChain(name: string, first: string[], targets: EndpointChain[], affinity: boolean): string {
+  const rules = [...first];
+  if (affinity) rules.push(...targets.map((e) => `ip saddr @${e.set} goto ${e.chain}`));
+  rules.push(`numgen random mod ${targets.length} vmap { ${targets.map((e, i) => `${i} : goto ${e.chain}`).join(', ')} }`);
+  return chain(name, rules);
 }
 
 /** Ready endpoints of one Service port, without duplicates, in a stable order. */

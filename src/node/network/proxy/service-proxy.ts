@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { mustRun, runCommand } from '../exec.ts';
+import { flushConntrack, staleUdpFlows, type CommandRunner, type ConntrackFilter } from './conntrack-flush.ts';
 import { renderProxyTable, type AffinityEntry } from './nft-render.ts';
 import type { ProxyState } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface NftServiceProxyConfig {
    * out of interfaces with route_localnet=1; the original values are restored by cleanup.
    */
   routeLocalnetInterfaces?: string[];
+  /** Runs `conntrack` for stale UDP flows (default: the host's conntrack, from Debian's conntrack package). */
+  conntrack?: CommandRunner;
 }
 
 /** ServiceProxy on one nftables table, replaced whole by each `nft -f` transaction. */
@@ -37,6 +40,10 @@ export class NftServiceProxy implements ServiceProxy {
   lastApplyMs = 0;
   private readonly localnetBefore = new Map<string, string>();
   private hasAffinity = false;
+  /** What the kernel was last given, to tell which UDP endpoints went away. */
+  private applied: ProxyState | undefined;
+  /** The conntrack filters of the last apply (empty when nothing went stale). */
+  lastFlush: ConntrackFilter[] = [];
 
   get name(): string {
     return this.config.table;
@@ -56,6 +63,10 @@ export class NftServiceProxy implements ServiceProxy {
     await mustRun('nft', ['-f', '-'], { input: script });
     this.lastApplyMs = performance.now() - started;
     this.hasAffinity = state.services.some((s) => s.sessionAffinity === 'ClientIP');
+    // Only after the new rules are in: a flushed flow's next packet must meet the new endpoints.
+    this.lastFlush = staleUdpFlows(this.applied, state);
+    this.applied = state;
+    if (this.lastFlush.length) await flushConntrack(this.lastFlush, this.config.conntrack);
   }
 
   async cleanup(): Promise<void> {
@@ -65,6 +76,7 @@ export class NftServiceProxy implements ServiceProxy {
     }
     this.localnetBefore.clear();
     this.hasAffinity = false;
+    this.applied = undefined;
   }
 
   private async enableRouteLocalnet(): Promise<void> {

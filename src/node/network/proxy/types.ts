@@ -21,7 +21,12 @@ export interface ProxyEndpoint {
   portName?: string;
   /** Only ready endpoints receive traffic. */
   ready: boolean;
+  /** On this node (EndpointSlice `nodeName`); only local endpoints serve traffic-policy-Local paths. */
+  local?: boolean;
 }
+
+/** `Local`: only endpoints on this node; with none, the traffic is dropped (as kube-proxy does). */
+export type TrafficPolicy = 'Cluster' | 'Local';
 
 /** A Service as the proxy programs it. */
 export interface ProxyService {
@@ -38,6 +43,12 @@ export interface ProxyService {
   /** `status.loadBalancer.ingress[].ip` (from the loopback pool by default). */
   loadBalancerIPs?: string[];
   endpoints: ProxyEndpoint[];
+  /** NodePort, LoadBalancer and external IP traffic; `Local` also keeps the client's source address. Default Cluster. */
+  externalTrafficPolicy?: TrafficPolicy;
+  /** ClusterIP traffic. Default Cluster. */
+  internalTrafficPolicy?: TrafficPolicy;
+  /** Set for LoadBalancer Services with externalTrafficPolicy Local: where the node answers `/healthz`. */
+  healthCheckNodePort?: number;
 }
 
 export interface ProxyState {
