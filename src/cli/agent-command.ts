@@ -87,7 +87,7 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
   const clusterDns = serveDns ? [gateway] : Array.isArray(opts.clusterDns) ? opts.clusterDns : [];
   const proxy = opts.serviceProxy === false ? undefined : new NftServiceProxy({ table: `minato-svc-${id}`, clusterCidr: opts.clusterCidr ?? '10.244.0.0/16', routeLocalnetInterfaces: [network.bridge] });
   const services = proxy
-    ? { proxy, prepare: async () => void (await network.prepareNode()), dns: serveDns ? { address: gateway, clusterDomain: opts.clusterDomain } : undefined }
+    ? { proxy, prepare: async () => void (await network.prepareNode()), dns: serveDns ? { address: gateway, clusterDomain: opts.clusterDomain } : undefined, nodeName: opts.nodeName, healthCheckAddress: opts.nodeIP ?? '127.0.0.1' }
     : undefined;
   const stopping = new AbortController();
   let markReady: () => void = () => undefined;
