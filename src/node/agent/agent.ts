@@ -24,6 +24,7 @@ import { heartbeat, registerNode } from './node-heartbeat.ts';
 import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
 import { PodEvents } from './pod-events.ts';
 import { startNodeServer, type NodeServerConfig } from './node-server.ts';
+import { createKubeletMetrics } from '../server/metrics/kubelet-metrics.ts';
 import { runServiceNetwork, type ServiceNetworkConfig } from './service-network.ts';
 import { removePodResources } from './pod-termination.ts';
 import { PodWorker } from './pod-worker.ts';
@@ -77,7 +78,9 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   const facts = cfg.hostFacts ?? (await readHostFacts());
   const nodeIP = cfg.nodeIP ?? '127.0.0.1';
   let podList: () => Pod[] = () => [];
-  const server = cfg.server ? await startNodeServer(cfg.server, { nodeName: cfg.nodeName, runtime: cfg.runtime, pods: () => podList(), clock: cfg.clock, log: cfg.log }) : undefined;
+  // Pod workers' runtime calls are counted (kubelet_runtime_operations_*); the server's reads are not.
+  const metrics = createKubeletMetrics({ nodeName: cfg.nodeName, containers: () => cfg.runtime.listContainers() });
+  const server = cfg.server ? await startNodeServer(cfg.server, { nodeName: cfg.nodeName, runtime: cfg.runtime, pods: () => podList(), metrics, clock: cfg.clock, log: cfg.log }) : undefined;
   const serverClosed = new Promise<void>((resolve) => signal.addEventListener('abort', () => void (server?.close() ?? Promise.resolve()).then(resolve, resolve), { once: true }));
   const desired = buildNode({ name: cfg.nodeName, capacity: cfg.capacity, labels: cfg.labels, zone: cfg.zone, podCidr: cfg.podCidr, nodeIP, kubeletPort: server?.port }, facts, cfg.clock.now());
   const node = await registerNode(cfg.client, desired).catch(async (err: unknown) => {
@@ -86,7 +89,7 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   });
   if (cfg.services) await recordProxy(cfg.dataDir, cfg.services.proxy.name);
   const services = cfg.services ? runServiceNetwork({ ...cfg.services, client: cfg.client, clock: cfg.clock, log: cfg.log }, signal) : undefined;
-  const ctx = workerContext(cfg, node.status?.allocatable ?? {}, nodeIP);
+  const ctx: WorkerContext = { ...workerContext({ ...cfg, runtime: metrics.instrumentRuntime(cfg.runtime) }, node.status?.allocatable ?? {}, nodeIP), podStarted: metrics.podStarted };
   const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
 
   const adopted = groupByPod(await cfg.runtime.listContainers());

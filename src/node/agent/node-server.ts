@@ -7,6 +7,8 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { startAgentServer, type ResolvedContainer, type RunningAgentServer } from '../server/agent-server.ts';
 import type { PodContainers } from '../server/stats-summary.ts';
+import { renderCadvisor } from '../server/metrics/cadvisor-metrics.ts';
+import type { KubeletMetrics } from '../server/metrics/kubelet-metrics.ts';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
 import type { Clock } from '../../client/clock.ts';
 import { attemptOf, type AgentLog } from './worker-context.ts';
@@ -28,6 +30,8 @@ export interface NodeServerDeps {
   runtime: ContainerRuntime;
   /** The pods bound to this node, as the agent's informer last saw them. */
   pods(): Pod[];
+  /** The agent's registry, served on /metrics; /metrics/cadvisor is read from the runtime. */
+  metrics?: KubeletMetrics;
   clock: Clock;
   log: AgentLog;
 }
@@ -54,6 +58,19 @@ export function runningByPod(all: ContainerStatus[]): PodContainers[] {
   return [...byUid.values()];
 }
 
+function imageOf(pod: Pod | undefined, container: string): string | undefined {
+  return [...(pod?.spec?.containers ?? []), ...(pod?.spec?.initContainers ?? [])].find((c) => c.name === container)?.image;
+}
+
+/**
+ * A container's cgroup path, cAdvisor's `id`, for runtimes that say where they put containers
+ * (RuncRuntime's `cgroupsPath`; not part of the ContainerRuntime interface); '' otherwise.
+ */
+function cgroupOf(runtime: ContainerRuntime, c: ContainerStatus): string {
+  const placement = runtime as ContainerRuntime & Partial<{ cgroupsPath(podUid: string, id: string): string }>;
+  return placement.cgroupsPath?.(c.podUid, c.id) ?? '';
+}
+
 /** Starts the agent's HTTPS API; resolves once it listens. */
 export async function startNodeServer(cfg: NodeServerConfig, deps: NodeServerDeps): Promise<RunningAgentServer> {
   const findPod = (ns: string, name: string): Pod | undefined => deps.pods().find((p) => p.metadata?.namespace === ns && p.metadata.name === name);
@@ -71,5 +88,9 @@ export async function startNodeServer(cfg: NodeServerConfig, deps: NodeServerDep
     },
     podIp: (ns, pod) => findPod(ns, pod)?.status?.podIP,
     runningPods: async () => runningByPod(await deps.runtime.listContainers()),
+    metrics: deps.metrics && {
+      kubelet: deps.metrics.expose,
+      cadvisor: () => renderCadvisor({ runtime: deps.runtime, imageOf: (ns, pod, container) => imageOf(findPod(ns, pod), container), cgroupOf: (c) => cgroupOf(deps.runtime, c) }),
+    },
   });
 }

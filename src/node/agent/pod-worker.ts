@@ -32,10 +32,13 @@ export class PodWorker {
   private gone = false;
   private wakeUp: (() => void) | undefined;
   private nextWakeMs: number | undefined;
+  /** When this agent first saw the pod: its start latency is measured from here, as the kubelet's. */
+  private readonly firstSeen: number;
 
   constructor(private readonly ctx: WorkerContext, private pod: Pod, adopted: ContainerStatus[] = []) {
     for (const c of adopted) this.instances.set(c.id, c);
     this.probes = new ProbeSet(ctx);
+    this.firstSeen = ctx.clock.now().getTime();
   }
 
   get uid(): string {
@@ -346,8 +349,10 @@ export class PodWorker {
       deadlineExceeded,
     });
     if (!statusChanged(this.pod.status, status)) return;
+    const wasRunning = this.pod.status?.phase === 'Running';
     try {
       this.pod = await this.ctx.client.updateStatus<Pod>(R.pods, { ...this.pod, status });
+      if (status.phase === 'Running' && !wasRunning) this.ctx.podStarted?.((this.ctx.clock.now().getTime() - this.firstSeen) / 1000);
     } catch (err) {
       if (isConflict(err)) {
         this.pod = await this.ctx.client.get<Pod>(R.pods, this.pod.metadata?.namespace, this.pod.metadata?.name ?? '');

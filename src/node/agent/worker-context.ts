@@ -49,6 +49,8 @@ export interface WorkerContext {
   syncPeriodMs: number;
   /** How often ConfigMap/Secret/token volumes are refreshed; default 10 s. */
   volumeRefreshMs: number;
+  /** A pod first reported Running `seconds` after its worker started (kubelet_pod_start_duration_seconds). */
+  podStarted?(seconds: number): void;
 }
 
 /**

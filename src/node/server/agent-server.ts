@@ -1,7 +1,7 @@
 /**
  * The node agent's HTTPS API (the kubelet's port 10250 surface) used by the API server: container
- * logs, exec/attach, port-forward and the stats summary. Every client must present a certificate
- * signed by the cluster CA; the API server is the only expected caller.
+ * logs, exec/attach, port-forward, the stats summary and Prometheus metrics. Every client must
+ * present a certificate signed by the cluster CA: the API server, or a Prometheus given one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { realClock, type Clock } from '../../client/clock.ts';
 import type { ContainerRuntime } from '../runtime/container-runtime.ts';
 import { serveContainerLogs } from './logs-route.ts';
+import { serveMetrics, type MetricsRoutes } from './metrics-route.ts';
 import { rejectUpgrade, replyStatus } from './replies.ts';
 import { collectSummary, procNodeUsage, type NodeUsage, type PodContainers } from './stats-summary.ts';
 import { handleStreamingUpgrade } from './upgrade-routes.ts';
@@ -39,6 +40,8 @@ export interface AgentServerConfig {
   /** Pods running on this node with their containers' runtime ids (for /stats/summary). */
   runningPods(): Maybe<PodContainers[]>;
   nodeUsage?: () => Promise<NodeUsage>;
+  /** Prometheus `/metrics` and `/metrics/cadvisor`; both 404 when absent. */
+  metrics?: MetricsRoutes;
   clock?: Clock;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -125,6 +128,7 @@ async function route(d: AgentDeps, req: IncomingMessage, res: ServerResponse): P
     res.end(body);
     return;
   }
+  if (parts[0] === 'metrics') return serveMetrics(d.cfg.metrics, res, url.pathname);
   if (['exec', 'attach', 'portForward'].includes(parts[0] ?? '')) return replyStatus(res, 400, `${parts[0] ?? ''} requires a connection upgrade (WebSocket or SPDY/3.1)`);
   replyStatus(res, 404, `the agent does not serve ${url.pathname}`);
 }
