@@ -30,10 +30,19 @@ export interface ApiServerMetrics {
   expose(): Promise<Exposition>;
 }
 
+/** prom-client's gauges named `*_total`, a suffix Prometheus reserves for counters (promtool flags them). */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** Node.js process metrics (process_cpu_seconds_total, process_resident_memory_bytes, nodejs_*). */
+function registerProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+}
+
 /** Creates the API server's registry and its metrics. `known` tells whether the catalog serves a resource. */
 export function createApiServerMetrics(d: { known: (group: string, version: string, resource: string) => boolean }): ApiServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   const requests = createRequestMetrics({ registry, known: d.known });
   const watchEvents = new Counter({ name: 'apiserver_watch_events_total', help: 'Number of events sent in watch clients', labelNames: ['group', 'version', 'kind'], registers: [registry] });
   return {

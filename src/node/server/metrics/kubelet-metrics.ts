@@ -29,6 +29,15 @@ export interface KubeletMetrics {
   expose(): Promise<Exposition>;
 }
 
+/** prom-client's gauges named `*_total`, a suffix Prometheus reserves for counters (promtool flags them). */
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** Node.js process metrics (process_cpu_seconds_total, process_resident_memory_bytes, nodejs_*). */
+function registerProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+}
+
 /** Running pods: those with at least one running container, as the kubelet counts pods with a running sandbox. */
 export function countRunning(containers: ContainerStatus[]): { pods: number; byState: Record<string, number> } {
   const byState: Record<string, number> = Object.fromEntries(CONTAINER_STATES.map((s) => [s, 0]));
@@ -44,7 +53,7 @@ export function countRunning(containers: ContainerStatus[]): { pods: number; byS
 export function createKubeletMetrics(d: { nodeName: string; containers: () => Promise<ContainerStatus[]> }): KubeletMetrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry });
+  registerProcessMetrics(registry);
   new Gauge({ name: 'kubelet_node_name', help: "The node's name. The count is always 1.", labelNames: ['node'], registers }).set({ node: d.nodeName }, 1);
   const runningContainers = new Gauge({ name: 'kubelet_running_containers', help: 'Number of containers currently running', labelNames: ['container_state'], registers });
   const runningPods = new Gauge({ name: 'kubelet_running_pods', help: 'Number of pods that have a running pod sandbox', registers });
