@@ -13,6 +13,7 @@ import { runcList } from '../../src/node/runtime/runc/test-support.ts';
 import { apiClient } from '../support/api-client.ts';
 import { machine, startAgentCluster } from '../support/agent-server.ts';
 import { summarize } from '../support/stats.ts';
+import { accountCpu } from '../support/cpu-account.ts';
 
 const PODS = Number(process.env.BENCH_PODS ?? 100);
 const NS = 'bench-startup';
@@ -49,6 +50,7 @@ const phaseLine = (label: string, values: number[]) => {
 
 console.log(`machine: ${machine()}`);
 const cluster = await startAgentCluster();
+const account = await accountCpu(`minato-bench-${process.pid}`, cluster.server.child.pid ?? 0);
 try {
   const api = apiClient(cluster.server.kubeconfig, 32);
   const ns = await api.call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
@@ -87,6 +89,7 @@ try {
   const t0 = performance.now();
   const cpu0 = cpuTicks();
   const server0 = processTicks(cluster.server.child.pid);
+  const node0 = await account.usage();
   await Promise.all(
     Array.from({ length: PODS }, async (_, i) => {
       const name = `p-${String(i).padStart(3, '0')}`;
@@ -99,6 +102,7 @@ try {
   await until(`${PODS} pods Running`, () => running.size >= PODS, 300_000);
   const allRunningMs = performance.now() - t0;
   const cpu1 = cpuTicks();
+  const node1 = await account.usage();
   const [user = 0, sys = 0, cuser = 0, csys = 0] = processTicks(cluster.server.child.pid).map((v, i) => (v - (server0[i] ?? 0)) / 100);
   const busyShare = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
   const coreSeconds = ((cpu1.busy - cpu0.busy) / 100); // USER_HZ is 100 on Linux
@@ -134,7 +138,9 @@ try {
   const since = (a: Map<string, number>, b: Map<string, number>) => [...b].map(([n, t]) => t - (a.get(n) ?? t));
   console.log(`  machine CPU while starting  ${(busyShare * 100).toFixed(0)} % busy of ${cpus().length} cores, ${coreSeconds.toFixed(1)} core-s (${((coreSeconds / PODS) * 1000).toFixed(0)} ms per pod, all processes incl. other sessions)`);
   // The agent writes a pod's first status once its containers run, so "bound → first status" is the node's whole share.
-  console.log(`  minato server process        ${user.toFixed(1)} s user + ${sys.toFixed(1)} s sys; reaped children (runc, CNI plugins) ${cuser.toFixed(1)} s user + ${csys.toFixed(1)} s sys`);
+  console.log(`  minato server process        ${user.toFixed(1)} s user + ${sys.toFixed(1)} s sys; reaped children ${cuser.toFixed(1)} s user + ${csys.toFixed(1)} s sys`);
+  const nodeCpu = node1.total - node0.total;
+  console.log(`  minato's whole tree          ${nodeCpu.toFixed(1)} core-s (${(node1.system - node0.system).toFixed(1)} s system) = ${((nodeCpu / PODS) * 1000).toFixed(0)} ms per pod (server, launcher, conmon, runc, CNI plugins, mount; cpuacct)`);
   console.log('  phases as seen by the watch:');
   console.log(phaseLine('  create → bound', since(created, bound)));
   console.log(phaseLine('  bound → first agent status', since(bound, agentSaw)));
@@ -145,4 +151,5 @@ try {
   console.log(`  runc containers left      ${leftContainers} (checked at ${ms(allGoneMs)})`);
 } finally {
   await cluster.close();
+  await account.close();
 }

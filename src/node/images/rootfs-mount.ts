@@ -3,12 +3,9 @@
  * overlayfs mount (upper/work per container), or a full copy when overlay cannot be mounted
  * (e.g. a data dir on a filesystem overlay does not accept as upper).
  */
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const exec = promisify(execFile);
+import { mustRun } from '../network/exec.ts';
 
 /** How a container rootfs was made. */
 export type RootfsMode = 'overlay' | 'copy';
@@ -34,13 +31,13 @@ export async function mountContainerRootfs(lower: string, containerDir: string, 
   if (await stat(copied).then(() => true, () => false)) return 'copy';
   if (allowOverlay) {
     try {
-      await exec('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${d.upper},workdir=${d.work}`, d.merged]);
+      await mustRun('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${d.upper},workdir=${d.work}`, d.merged]);
       return 'overlay';
     } catch {
       // fall through to the copy
     }
   }
-  await exec('cp', ['-a', `${lower}/.`, d.merged]);
+  await mustRun('cp', ['-a', `${lower}/.`, d.merged]);
   await writeFile(copied, '');
   return 'copy';
 }
@@ -50,9 +47,9 @@ export async function releaseContainerRootfs(containerDir: string): Promise<void
   const { merged } = containerRootfsDirs(containerDir);
   if (await isMountPoint(merged)) {
     try {
-      await exec('umount', [merged]);
+      await mustRun('umount', [merged]);
     } catch {
-      await exec('umount', ['-l', merged]); // still busy: detach now, the kernel frees it when unused
+      await mustRun('umount', ['-l', merged]); // still busy: detach now, the kernel frees it when unused
     }
   }
   await rm(containerDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { sharedLauncher } from '../launcher/command-launcher.ts';
 
 /** Outcome of one finished command. */
 export interface CommandResult {
@@ -22,36 +22,20 @@ export interface RunOptions {
  * commands that exit by themselves: a daemon started this way would keep the pipes open (the
  * stdio-pipe trap in runtime-path.md).
  */
-export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, opts.timeoutMs)
-      : undefined;
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
-      if (timer) clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({
-        code: timedOut ? 124 : (code ?? 1),
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    // A plugin that exits before reading stdin makes the write fail with EPIPE; the exit code tells the story.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
+export async function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
+  // Through the launcher process: forking the agent's own large heap costs far more than the command.
+  const env = opts.env ? definedEntries(opts.env) : undefined;
+  const r = await sharedLauncher().launch({
+    kind: 'run', file: cmd, args: [...args], stdinPipe: true,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+    ...(env ? { env } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+function definedEntries(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Thrown by {@link mustRun} when a command exits non-zero. */

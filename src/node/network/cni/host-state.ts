@@ -51,14 +51,19 @@ export async function deleteLink(name: string): Promise<void> {
   await runCommand('ip', ['link', 'del', 'dev', name]);
 }
 
-/** Names from `ip netns list` (first column; the `(id: N)` suffix is dropped). */
+/** The named network namespaces, as `ip netns list` shows them. */
 export async function listNetns(): Promise<string[]> {
-  const out = await runCommand('ip', ['netns', 'list']);
-  return out.stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/)[0] ?? '')
-    .filter((n) => n.length > 0);
+  // `ip netns list` reads this directory too; reading it ourselves saves a fork per pod start and stop.
+  try {
+    return (await readdir(NETNS_DIR)).filter((n) => !n.startsWith('.'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 }
+
+/** Where `ip netns add` keeps its named network namespaces. */
+const NETNS_DIR = '/run/netns';
 
 const HOSTPORT_CHAINS = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-SETMARK', 'CNI-HOSTPORT-MASQ'];
 

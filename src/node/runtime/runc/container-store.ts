@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProcessIdentity } from './process-identity.ts';
 
 /** The persisted record of one container. */
 export interface ContainerRecord {
@@ -16,6 +17,8 @@ export interface ContainerRecord {
   cgroupsPath: string;
   createdAt: string;
   startedAt?: string;
+  /** The container's init process (runc init, then the entrypoint); absent in records of older agents. */
+  init?: ProcessIdentity;
   /** Set once the container has exited and its reason was read (before the cgroup disappears). */
   reason?: 'OOMKilled' | 'Error' | 'Completed';
 }

@@ -4,10 +4,8 @@
  * lives apart from the agent, so exit codes and logs survive an agent restart. All state lives
  * under the data dir (runc's `--root`, bundles, records), so a new instance sees old containers.
  */
-import { spawn } from 'node:child_process';
 import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
 import { realClock, type Clock } from '../../../client/clock.ts';
 import type {
   ContainerRuntime, ContainerSpec, ContainerState, ContainerStats, ContainerStatus, ExecOptions,
@@ -15,8 +13,10 @@ import type {
 import { hostCgroupFs, oomKilled, readStats, removeEmptyCgroup, type CgroupFs } from './cgroups.ts';
 import { ContainerStore, RuntimeDirs, type ContainerRecord } from './container-store.ts';
 import { buildOciSpec } from './oci-spec.ts';
-import { readSyncMessage, run, runOk } from './process.ts';
+import { run, runOk } from './process.ts';
+import { sharedLauncher } from '../../launcher/command-launcher.ts';
 import { runExec } from './exec.ts';
+import { processIdentity, processLiveness } from './process-identity.ts';
 
 /** Configuration of a RuncRuntime; only dataDir and cgroupPrefix are required. */
 export interface RuncRuntimeConfig {
@@ -92,7 +92,9 @@ export class RuncRuntime implements ContainerRuntime {
     };
     await this.store.save(rec);
     try {
-      await this.spawnConmon(spec.id);
+      const pid = await this.spawnConmon(spec.id);
+      const init = await processIdentity(pid);
+      if (init) await this.store.save({ ...rec, init });
     } catch (e) {
       await this.removeContainer(spec.id);
       throw e;
@@ -101,7 +103,7 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /** conmon runs `runc create` and reports the init pid (or the error) on its sync pipe, fd 3. */
-  private async spawnConmon(id: string): Promise<void> {
+  private async spawnConmon(id: string): Promise<number> {
     const bundle = this.dirs.bundle(id);
     const args = [
       '--cid', id, '--cuuid', id, '--name', id, '--runtime', this.runc,
@@ -110,15 +112,9 @@ export class RuncRuntime implements ContainerRuntime {
       '--container-pidfile', join(bundle, 'container.pid'), '--conmon-pidfile', join(bundle, 'conmon.pid'),
       '--socket-dir-path', this.dirs.sockets, '--exit-delay', '0',
     ];
-    const child = spawn(this.conmon, args, {
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: { ...process.env, _OCI_SYNCPIPE: '3' },
-      detached: true,
-    });
-    child.on('error', () => undefined); // reported through the sync pipe ending without a message
-    child.unref();
-    const msg = await readSyncMessage(child.stdio[3] as Readable, 30_000);
+    const msg = await sharedLauncher().startDetached(this.conmon, args, { _OCI_SYNCPIPE: '3' }, 30_000);
     if (msg.pid <= 0) throw new Error(`runc create ${id} failed: ${msg.message ?? 'unknown error'}`);
+    return msg.pid;
   }
 
   async startContainer(id: string): Promise<void> {
@@ -129,25 +125,25 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {
-    await this.record(id);
+    const rec = await this.record(id);
     if (await this.exitInfo(id)) return;
-    const st = await this.runcState(id);
+    const st = await this.runcState(rec);
     if (!st || st.status === 'stopped') return;
     // busybox sh as PID 1 ignores TERM, so KILL after the grace period is the normal path for it.
     if (graceSeconds > 0) {
-      await this.kill(id, 'TERM');
+      await this.kill(rec, 'TERM');
       if (await this.waitExit(id, graceSeconds * 1000)) return;
     }
-    await this.kill(id, 'KILL');
+    await this.kill(rec, 'KILL');
     if (!(await this.waitExit(id, this.killTimeoutMs))) throw new Error(`container ${id} did not exit after KILL`);
   }
 
   async removeContainer(id: string): Promise<void> {
     await this.init();
     const rec = await this.store.load(id);
-    const st = await this.runcState(id);
-    if (st && st.status !== 'stopped') {
-      await this.kill(id, 'KILL');
+    const st = await this.runcState(rec ?? id);
+    if (st && st.status !== 'stopped' && rec) {
+      await this.kill(rec, 'KILL');
       await this.waitExit(id, this.killTimeoutMs);
     }
     if (st) await run(this.runc, this.runcArgs('delete', '--force', id));
@@ -168,7 +164,7 @@ export class RuncRuntime implements ContainerRuntime {
     let exit = await this.exitInfo(id);
     let st: RuncState | undefined;
     if (!exit) {
-      st = await this.runcState(id);
+      st = await this.runcState(rec);
       // runc says stopped a moment before conmon has written the exit file.
       if (st?.status === 'stopped' && (await this.waitExit(id, 1000))) exit = await this.exitInfo(id);
     }
@@ -206,6 +202,7 @@ export class RuncRuntime implements ContainerRuntime {
     return runExec(this.runc, this.runcArgs(...args, id, ...command), options);
   }
 
+
   async stats(id: string): Promise<ContainerStats> {
     const rec = await this.record(id);
     return readStats(this.cgroupFs, rec.cgroupsPath);
@@ -222,15 +219,36 @@ export class RuncRuntime implements ContainerRuntime {
     return rec;
   }
 
-  private async runcState(id: string): Promise<RuncState | undefined> {
+  /**
+   * What `runc state` would say. For a started container whose init process we know, it is read
+   * from /proc: asking runc costs a fork and a Go start-up, and the agent asks for every container
+   * every second. Between create and start only runc knows whether a start went through.
+   */
+  private async runcState(recOrId: ContainerRecord | string): Promise<RuncState | undefined> {
+    if (typeof recOrId !== 'string' && recOrId.init) {
+      const live = await processLiveness(recOrId.init);
+      if (live !== 'alive') return { status: 'stopped', pid: recOrId.init.pid };
+      if (recOrId.startedAt) return { status: 'running', pid: recOrId.init.pid };
+    }
+    const id = typeof recOrId === 'string' ? recOrId : recOrId.id;
     const r = await run(this.runc, this.runcArgs('state', id));
     if (r.code !== 0) return undefined;
     return JSON.parse(r.stdout) as RuncState;
   }
 
-  private async kill(id: string, signal: 'TERM' | 'KILL'): Promise<void> {
+  private async kill(rec: ContainerRecord, signal: 'TERM' | 'KILL'): Promise<void> {
+    if (rec.init) {
+      // Signalling the init directly is what `runc kill` does, minus the fork; the start time guards against pid reuse.
+      if ((await processLiveness(rec.init)) !== 'alive') return;
+      try {
+        process.kill(rec.init.pid, `SIG${signal}`);
+      } catch {
+        // it exited between the check and the signal; the exit file tells the rest
+      }
+      return;
+    }
     // Fails when the container has just exited; the exit file is the truth, so the error is ignored.
-    await run(this.runc, this.runcArgs('kill', id, signal));
+    await run(this.runc, this.runcArgs('kill', rec.id, signal));
   }
 
   private async exitInfo(id: string): Promise<{ code: number; at: string } | undefined> {
