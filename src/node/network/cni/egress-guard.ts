@@ -21,7 +21,8 @@ export function renderEgressGuard(spec: EgressGuardSpec): string {
     `table ip ${spec.table} {`,
     '  chain forward {',
     '    type filter hook forward priority filter - 5; policy accept;',
-    `    ip saddr ${spec.podCidr} ip daddr != { ${allowed} } counter drop`,
+    // Only connections pods open: replies to clients outside keep flowing (externalTrafficPolicy Local keeps their address).
+    `    ct direction original ip saddr ${spec.podCidr} ip daddr != { ${allowed} } counter drop`,
     '  }',
     '}',
     '',
