@@ -29,6 +29,7 @@ import { runServiceNetwork, type ServiceNetworkConfig } from './service-network.
 import { removePodResources } from './pod-termination.ts';
 import { PodWorker } from './pod-worker.ts';
 import { LABELS, type AgentLog, type WorkerContext } from './worker-context.ts';
+import { StartGate } from './start-gate.ts';
 
 /** Configuration of {@link runAgent}. */
 export interface AgentConfig {
@@ -55,6 +56,8 @@ export interface AgentConfig {
   clusterDomain?: string;
   backoff?: BackoffPolicy;
   syncPeriodMs?: number;
+  /** Pods set up at the same time; the rest wait their turn (default 4: two per core on these machines). */
+  parallelPodStarts?: number;
   volumeRefreshMs?: number;
   heartbeatMs?: number;
   /** Detected when absent. */
@@ -128,6 +131,8 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   await serverClosed;
 }
 
+const DEFAULT_PARALLEL_POD_STARTS = 4;
+
 function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, nodeIP: string): WorkerContext {
   const objects = apiObjectSource(cfg.client);
   const tokens = new ServiceAccountTokens(cfg.client, cfg.clock);
@@ -150,6 +155,7 @@ function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, no
     clusterDomain: cfg.clusterDomain,
     syncPeriodMs: cfg.syncPeriodMs ?? 1000,
     volumeRefreshMs: cfg.volumeRefreshMs ?? 10_000,
+    startGate: new StartGate(cfg.parallelPodStarts ?? DEFAULT_PARALLEL_POD_STARTS),
   };
 }
 

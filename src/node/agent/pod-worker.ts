@@ -30,6 +30,8 @@ export class PodWorker {
   private sandbox: PodSandbox | undefined;
   private volumesAt = 0;
   private gone = false;
+  /** Past its start: syncs no longer queue at the start gate. */
+  private started = false;
   private wakeUp: (() => void) | undefined;
   private nextWakeMs: number | undefined;
   /** When this agent first saw the pod: its start latency is measured from here, as the kubelet's. */
@@ -66,7 +68,10 @@ export class PodWorker {
     while (!signal.aborted) {
       this.nextWakeMs = this.ctx.syncPeriodMs;
       try {
-        if (await this.sync()) return;
+        const gated = !this.started && !this.gone && !this.pod.metadata?.deletionTimestamp;
+        const done = gated ? await this.ctx.startGate.run(() => this.sync()) : await this.sync();
+        this.started ||= this.allAppContainersCreated();
+        if (done) return;
       } catch (err) {
         this.ctx.log('pod sync failed', { pod: this.key, err: String((err as Error).stack ?? err) });
       }
@@ -83,6 +88,11 @@ export class PodWorker {
       });
       this.wakeUp = undefined;
     }
+  }
+
+  /** Every app container has an instance: the pod is past its start and no longer needs the start gate. */
+  private allAppContainersCreated(): boolean {
+    return (this.pod.spec?.containers ?? []).every((c) => this.instancesOf(c.name, false).length > 0);
   }
 
   private get key(): string {

@@ -12,6 +12,7 @@ import type { ServiceAccountTokens } from '../volumes/service-account-token.ts';
 import type { CrashBackoff } from './backoff.ts';
 import type { PodImageService } from './image-service.ts';
 import type { PodEvents } from './pod-events.ts';
+import type { StartGate } from './start-gate.ts';
 
 /** Structured log: a constant message plus key/values (errors under `err`). */
 export type AgentLog = (msg: string, fields?: Record<string, unknown>) => void;
@@ -49,6 +50,8 @@ export interface WorkerContext {
   syncPeriodMs: number;
   /** How often ConfigMap/Secret/token volumes are refreshed; default 10 s. */
   volumeRefreshMs: number;
+  /** Bounds how many pods are being started at once (first come, first served). */
+  startGate: StartGate;
   /** A pod first reported Running `seconds` after its worker started (kubelet_pod_start_duration_seconds). */
   podStarted?(seconds: number): void;
 }
