@@ -48,6 +48,11 @@ export interface ApiServerConfig {
    * {@link RunningApiServer.listenAlso} with it once the bridge has that address.
    */
   advertiseAddress?: string;
+  /**
+   * More addresses to accept connections on from the start (same port), e.g. the machine's address
+   * that agents on other machines dial. Each is also a SAN of the serving certificate.
+   */
+  listenAddresses?: string[];
   /** `sqlite://…` (default `sqlite://state.db` in dataDir), `etcd://host:port`, `memory://`. */
   storeUrl?: string;
   services?: Partial<ServiceNetworkConfig>;
@@ -95,7 +100,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const serviceCidr = cfg.services?.serviceCidr ?? '10.96.0.0/16';
   const advertise = cfg.advertiseAddress ?? host;
   // In-cluster clients dial the `kubernetes` ClusterIP (DNATed to `advertise`), so both are SANs.
-  const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [...new Set([host, advertise, firstServiceIp(serviceCidr)])] });
+  const pki = await ensurePki(join(cfg.dataDir, 'pki'), { hosts: [...new Set([host, advertise, firstServiceIp(serviceCidr), ...(cfg.listenAddresses ?? [])])] });
   const builtinSchemas = createSchemaSet(await loadBuiltinDefinitions());
   let state: CatalogState = buildCatalogState(builtinSchemas, []);
   const shutdown = new AbortController();
@@ -208,6 +213,16 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   // Extra listeners hand their TCP connections to the one TLS server, so handlers, upgrades and
   // connection tracking stay in one place.
   const extra: TcpServer[] = [];
+  const listenAlso = async (address: string): Promise<void> => {
+    const tcp = createTcpServer((socket) => server.emit('connection', socket));
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, address, () => resolve());
+    });
+    extra.push(tcp);
+    log('api server also listening', { address: `${address}:${port}` });
+  };
+  for (const address of cfg.listenAddresses ?? []) await listenAlso(address);
   return {
     url,
     port,
@@ -215,15 +230,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
     pki,
     ctx,
     metricsRegistry: prometheus.registry,
-    async listenAlso(address: string) {
-      const tcp = createTcpServer((socket) => server.emit('connection', socket));
-      await new Promise<void>((resolve, reject) => {
-        tcp.once('error', reject);
-        tcp.listen(port, address, () => resolve());
-      });
-      extra.push(tcp);
-      log('api server also listening', { address: `${address}:${port}` });
-    },
+    listenAlso,
     async close() {
       clearInterval(compaction);
       shutdown.abort();

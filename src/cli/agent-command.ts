@@ -16,6 +16,7 @@ import { ImageStore } from '../node/images/image-store.ts';
 import { cleanupNode, runAgent } from '../node/agent/agent.ts';
 import { StoreImages } from '../node/agent/image-service.ts';
 import type { AgentLog } from '../node/agent/worker-context.ts';
+import { PeerRoutes } from '../node/network/cni/peer-routes.ts';
 import { CniPodNetwork } from '../node/network/cni/pod-network.ts';
 import { formatIpv4, parseCidr } from '../node/network/ipv4.ts';
 import { NftServiceProxy } from '../node/network/proxy/service-proxy.ts';
@@ -89,6 +90,8 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
   const services = proxy
     ? { proxy, prepare: async () => void (await network.prepareNode()), dns: serveDns ? { address: gateway, clusterDomain: opts.clusterDomain } : undefined, nodeName: opts.nodeName, healthCheckAddress: opts.nodeIP ?? '127.0.0.1' }
     : undefined;
+  // Routes to other machines' pod subnets; remembered on disk so `--cleanup` removes exactly these.
+  const peerRoutes = new PeerRoutes({ stateFile: join(opts.dataDir, 'agent', 'peer-routes.json') });
   const stopping = new AbortController();
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -99,7 +102,7 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
     {
       client: opts.client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime, images, network,
       clock: opts.clock ?? realClock, log: opts.log, capacity: opts.capacity, labels: opts.labels, zone: opts.zone,
-      podCidr, nodeIP: opts.nodeIP, caCert: opts.caCert, clusterDns, clusterDomain: opts.clusterDomain, services, onReady: markReady,
+      podCidr, nodeIP: opts.nodeIP, caCert: opts.caCert, clusterDns, clusterDomain: opts.clusterDomain, services, peerRoutes, onReady: markReady,
       server: opts.serving ? { host: opts.nodeIP ?? '127.0.0.1', port: opts.kubeletPort ?? 0, ...opts.serving } : undefined,
     },
     stopping.signal,
@@ -112,7 +115,7 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
     async stop(o = {}) {
       stopping.abort();
       await done;
-      if (o.cleanup) await cleanupNode({ runtime, images, network, dataDir: join(opts.dataDir, 'agent') });
+      if (o.cleanup) await cleanupNode({ runtime, images, network, peerRoutes, dataDir: join(opts.dataDir, 'agent') });
     },
   };
 }

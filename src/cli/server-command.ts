@@ -25,6 +25,8 @@ interface ServerFlags {
   podCidr?: string;
   clusterCidr: string;
   lbPool: string;
+  nodeIp: string;
+  listenAddress?: string;
   cleanupOnExit?: boolean;
 }
 
@@ -42,6 +44,8 @@ export function registerServerCommand(program: Command): void {
     .option('--node-name <name>', 'name of the in-process node', os.hostname())
     .option('--pod-cidr <cidr>', 'the in-process node\'s pod subnet (default: a /24 of --cluster-cidr from the node name)')
     .option('--cluster-cidr <cidr>', 'all pods of the cluster', '10.244.0.0/16')
+    .option('--node-ip <ip>', 'the in-process node\'s InternalIP: the address other nodes route its pod subnet through and its kubelet API listens on', '127.0.0.1')
+    .option('--listen-address <ips>', 'comma-separated addresses the API server listens on besides 127.0.0.1 (same port; added to the serving certificate), for agents on other machines')
     .option('--lb-pool <cidr>', 'addresses for LoadBalancer Services (loopback: reachable from this host only)', '127.240.0.0/16')
     .option('--cleanup-on-exit', 'on stop, remove the node\'s pods, networks and Service rules (default: pods keep running and Services keep answering; cluster DNS is down until the next start, which adopts them)')
     .action(async (flags: ServerFlags) => {
@@ -50,7 +54,8 @@ export function registerServerCommand(program: Command): void {
       // Fixed before the API server starts: it advertises the pod bridge's gateway as the `kubernetes` endpoint.
       const podCidr = flags.podCidr ?? defaultPodCidr(flags.nodeName);
       const gateway = flags.disableAgent ? undefined : formatIpv4(parseCidr(podCidr).base + 1);
-      const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, advertiseAddress: gateway, log });
+      const listenAddresses = (flags.listenAddress ?? '').split(',').filter(Boolean);
+      const server = await startApiServer({ dataDir, port: Number(flags.port), storeUrl: flags.store, services: { serviceCidr: flags.serviceCidr }, advertiseAddress: gateway, listenAddresses, log });
       const stopping = new AbortController();
       setMaxListeners(0, stopping.signal); // one listener per controller, informer and watch
       const components: Promise<void>[] = [];
@@ -75,10 +80,10 @@ export function registerServerCommand(program: Command): void {
         const pki = server.pki;
         const cred = await pki.issueClientCert(`system:node:${flags.nodeName}`, ['system:nodes', 'system:masters']);
         agentClient = new KubeClient({ server: server.url, ca: Buffer.from(pki.ca.cert), cert: Buffer.from(cred.cert), key: Buffer.from(cred.key) }, 'minato-agent');
-        const serving = await issueLeafCert(pki.ca, { commonName: flags.nodeName, usage: 'server', hosts: ['127.0.0.1', 'localhost', flags.nodeName], now: new Date(), validDays: 365 });
+        const serving = await issueLeafCert(pki.ca, { commonName: flags.nodeName, usage: 'server', hosts: [...new Set(['127.0.0.1', 'localhost', flags.nodeName, flags.nodeIp])], now: new Date(), validDays: 365 });
         agent = startNodeAgent({
           client: agentClient, nodeName: flags.nodeName, dataDir: join(dataDir, 'agent'), log, caCert: pki.ca.cert,
-          podCidr, clusterCidr: flags.clusterCidr, clusterDns: 'node', nodeIP: '127.0.0.1',
+          podCidr, clusterCidr: flags.clusterCidr, clusterDns: 'node', nodeIP: flags.nodeIp,
           serving: { cert: serving.cert, key: serving.key, ca: pki.ca.cert }, kubeletPort: 0,
         });
         await agent.ready;

@@ -21,6 +21,7 @@ import { ServiceAccountTokens } from '../volumes/service-account-token.ts';
 import { CrashBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import type { PodImageService } from './image-service.ts';
 import { heartbeat, registerNode } from './node-heartbeat.ts';
+import { runPeerNetwork, type PeerRouting } from './peer-network.ts';
 import { buildNode, readHostFacts, type HostFacts } from './node-object.ts';
 import { PodEvents } from './pod-events.ts';
 import { startNodeServer, type NodeServerConfig } from './node-server.ts';
@@ -64,6 +65,8 @@ export interface AgentConfig {
   hostFacts?: HostFacts;
   /** The HTTPS API the API server proxies logs, exec, attach, port-forward and stats to; none when absent. Port 0 picks a free one. */
   server?: NodeServerConfig;
+  /** Routes to the other nodes' pod subnets via their InternalIPs, driven by the Node list; none when absent. */
+  peerRoutes?: PeerRouting;
   /** Service proxy and cluster DNS driven by Services and EndpointSlices; none when absent. */
   services?: Omit<ServiceNetworkConfig, 'client' | 'clock' | 'log'>;
   /** Called once the node is registered and the pods informer has synced. */
@@ -94,6 +97,7 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   const services = cfg.services ? runServiceNetwork({ ...cfg.services, client: cfg.client, clock: cfg.clock, log: cfg.log }, signal) : undefined;
   const ctx: WorkerContext = { ...workerContext({ ...cfg, runtime: metrics.instrumentRuntime(cfg.runtime) }, node.status?.allocatable ?? {}, nodeIP), podStarted: metrics.podStarted };
   const hb = heartbeat(cfg.client, node, cfg.clock, cfg.log, signal, cfg.heartbeatMs);
+  const peers = cfg.peerRoutes ? runPeerNetwork({ client: cfg.client, nodeName: cfg.nodeName, routes: cfg.peerRoutes, clock: cfg.clock, log: cfg.log }, signal) : undefined;
 
   const adopted = groupByPod(await cfg.runtime.listContainers());
   const workers = new Map<string, { worker: PodWorker; done: Promise<void> }>();
@@ -126,6 +130,7 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
   }
   await watching;
   await hb;
+  await peers;
   await Promise.all([...workers.values()].map((w) => w.done));
   await services?.stopped;
   await serverClosed;
@@ -189,8 +194,9 @@ async function recordProxy(dataDir: string, nftTable: string): Promise<void> {
   await writeFile(join(dataDir, PROXY_RECORD), JSON.stringify({ nftTable }));
 }
 
-/** Removes every pod's containers, networks and volumes of this agent, and the Service rules it left (`--cleanup`). */
-export async function cleanupNode(cfg: Pick<AgentConfig, 'runtime' | 'images' | 'network' | 'dataDir'>): Promise<void> {
+/** Removes every pod's containers, networks and volumes of this agent, the Service rules and peer routes it left (`--cleanup`). */
+export async function cleanupNode(cfg: Pick<AgentConfig, 'runtime' | 'images' | 'network' | 'dataDir'> & { peerRoutes?: { removeAll(): Promise<void> } }): Promise<void> {
+  await cfg.peerRoutes?.removeAll();
   const record = await readFile(join(cfg.dataDir, PROXY_RECORD), 'utf8').then((t) => JSON.parse(t) as { nftTable?: string }, () => ({ nftTable: undefined }));
   if (record.nftTable && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(record.nftTable)) await runCommand('nft', ['delete', 'table', 'ip', record.nftTable]);
   await rm(join(cfg.dataDir, PROXY_RECORD), { force: true });

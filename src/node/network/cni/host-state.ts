@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { mustRun, runCommand } from '../exec.ts';
 
@@ -10,7 +10,8 @@ const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
  * file in `<dir>/users/`. The directory is host-wide (default /run/minato-net/ip-forward) so that several
  * pod networks on one machine — other nodes, other agents — agree on when forwarding may be turned off.
  */
-export async function acquireIpForward(dir: string, user: string): Promise<void> {
+export async function acquireIpForward(base: string, user: string): Promise<void> {
+  const dir = await forThisNetns(base);
   await mkdir(`${dir}/users`, { recursive: true });
   const current = (await readFile(IP_FORWARD, 'utf8')).trim();
   await writeFile(`${dir}/orig`, current, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
@@ -23,7 +24,8 @@ export async function acquireIpForward(dir: string, user: string): Promise<void>
  * Drops `user`; the last one out puts ip_forward back to the recorded value — unless some bridge on the
  * host still has ports (someone else's pods rely on forwarding), in which case it is left on.
  */
-export async function releaseIpForward(dir: string, user: string): Promise<void> {
+export async function releaseIpForward(base: string, user: string): Promise<void> {
+  const dir = await forThisNetns(base);
   await rm(`${dir}/users/${user}`, { force: true });
   const others = await readdir(`${dir}/users`).catch(() => []);
   if (others.length > 0) return;
@@ -33,6 +35,23 @@ export async function releaseIpForward(dir: string, user: string): Promise<void>
   if (slaves !== '') return;
   await rm(dir, { recursive: true, force: true });
   await rmdir(dirname(dir)).catch(() => undefined); // only if empty
+}
+
+/** The inode of the kernel's initial network namespace (PROC_NET_INIT_INO, 0xEFFFFFF9). */
+const INIT_NETNS_INODE = '4026531833';
+
+/**
+ * ip_forward belongs to a network namespace. An agent running inside another one (a second "machine"
+ * made of a netns, as the multi-node tests do) shares /run with the host but not the sysctl, so it
+ * keeps its records in a sibling directory named after its namespace. In the host's namespace — PID
+ * 1's, or the initial one when PID 1 cannot be inspected (a sandbox's init) — `base` itself is used.
+ */
+async function forThisNetns(base: string): Promise<string> {
+  const own = await readlink('/proc/self/ns/net');
+  const inode = /\d+/.exec(own)?.[0] ?? '';
+  const init = await readlink('/proc/1/ns/net').catch(() => undefined);
+  const isHost = init !== undefined ? own === init : inode === INIT_NETNS_INODE;
+  return isHost ? base : `${base}-netns-${inode}`;
 }
 
 /** Sets a per-interface IPv4 sysctl such as route_localnet. */

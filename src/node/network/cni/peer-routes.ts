@@ -1,3 +1,5 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { mustRun, runCommand } from '../exec.ts';
 
 /** Another node of the cluster as routing needs it. */
@@ -18,35 +20,73 @@ export interface PeerRoute {
  * Which routes pod-to-pod traffic across nodes needs: one per peer pod CIDR, via the peer's node IP —
  * except for CIDRs this host is already directly connected to. When several "nodes" share one machine,
  * every node's bridge carries its gateway address on this host, so the kernel already has a connected
- * route to each pod CIDR and forwards between the bridges itself; no route is added then.
+ * route to each pod CIDR and forwards between the bridges itself; no route is added then. A peer on a
+ * loopback address is not reachable from another machine at all, so it gets no route either.
  */
 export function planPeerRoutes(peers: readonly PeerNode[], connectedCidrs: ReadonlySet<string>): PeerRoute[] {
-  return peers.filter((p) => !connectedCidrs.has(p.podCidr)).map((p) => ({ dst: p.podCidr, via: p.nodeIP }));
+  return peers.filter((p) => !connectedCidrs.has(p.podCidr) && !p.nodeIP.startsWith('127.')).map((p) => ({ dst: p.podCidr, via: p.nodeIP }));
+}
+
+/** Configuration of {@link PeerRoutes}. */
+export interface PeerRoutesConfig {
+  /**
+   * Where the routes this instance added are remembered (JSON), so a restarted agent — or `cleanup`
+   * in another process — removes exactly those and never a route someone else added.
+   */
+  stateFile?: string;
 }
 
 /** Keeps this host's routes to peer pod CIDRs in line with the node list, touching only routes it added. */
 export class PeerRoutes {
-  private added = new Map<string, string>();
+  private added: Map<string, string> | undefined;
 
-  /** Adds missing routes, replaces changed ones and removes routes to peers that are gone. */
+  constructor(private readonly config: PeerRoutesConfig = {}) {}
+
+  /**
+   * Adds missing routes, replaces changed ones and removes routes to peers that are gone. A route the
+   * kernel refuses (e.g. a peer whose address is not on a shared network) does not stop the others;
+   * the failures are thrown together at the end.
+   */
   async sync(peers: readonly PeerNode[]): Promise<PeerRoute[]> {
+    const added = await this.load();
     const wanted = planPeerRoutes(peers, await connectedCidrs());
+    const failures: string[] = [];
     for (const r of wanted) {
-      if (this.added.get(r.dst) === r.via) continue;
-      await mustRun('ip', ['route', 'replace', r.dst, 'via', r.via]);
-      this.added.set(r.dst, r.via);
+      if (added.get(r.dst) === r.via) continue;
+      const res = await runCommand('ip', ['route', 'replace', r.dst, 'via', r.via]);
+      if (res.code === 0) added.set(r.dst, r.via);
+      else failures.push(`${r.dst} via ${r.via}: ${res.stderr.trim()}`);
     }
     const keep = new Set(wanted.map((r) => r.dst));
-    for (const dst of [...this.added.keys()]) {
+    for (const [dst, via] of [...added]) {
       if (keep.has(dst)) continue;
-      await runCommand('ip', ['route', 'del', dst]);
-      this.added.delete(dst);
+      // Only our own route: `ip route del` without `via` could take a connected route of the same prefix.
+      await runCommand('ip', ['route', 'del', dst, 'via', via]);
+      added.delete(dst);
     }
+    await this.save(added);
+    if (failures.length > 0) throw new Error(`peer routes not added: ${failures.join('; ')}`);
     return wanted;
   }
 
   async removeAll(): Promise<void> {
     await this.sync([]);
+  }
+
+  private async load(): Promise<Map<string, string>> {
+    if (this.added) return this.added;
+    const file = this.config.stateFile;
+    const saved = file ? await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({})) : {};
+    this.added = new Map(Object.entries(saved));
+    return this.added;
+  }
+
+  private async save(added: Map<string, string>): Promise<void> {
+    const file = this.config.stateFile;
+    if (!file) return;
+    if (added.size === 0) return rm(file, { force: true });
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(Object.fromEntries(added)));
   }
 }
 

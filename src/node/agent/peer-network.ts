@@ -1,0 +1,75 @@
+/**
+ * Pod-to-pod traffic across machines: the agent watches the Node list and keeps a route to every other
+ * node's pod subnet via that node's InternalIP (upstream leaves this to the network plugin, e.g.
+ * flannel's host-gw backend or kube-router; Minato's bridge network needs it from the agent).
+ */
+import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Clock } from '../../client/clock.ts';
+import { Informer } from '../../client/informer.ts';
+import type { KubeClient } from '../../client/kube-client.ts';
+import { R } from '../../client/resource-ref.ts';
+import type { PeerNode } from '../network/cni/peer-routes.ts';
+import type { AgentLog } from './worker-context.ts';
+
+/** What routes peers' pod subnets (PeerRoutes); sync must tolerate being called with the same list again. */
+export interface PeerRouting {
+  sync(peers: readonly PeerNode[]): Promise<unknown>;
+}
+
+/** Configuration of {@link runPeerNetwork}. */
+export interface PeerNetworkConfig {
+  client: KubeClient;
+  /** This node: it gets no route to itself. */
+  nodeName: string;
+  routes: PeerRouting;
+  clock: Clock;
+  log: AgentLog;
+  /** A failed sync is retried at the latest after this long (informer resync); default 30 s. */
+  retryMs?: number;
+}
+
+/** The other nodes with a pod subnet and an InternalIP, sorted so equal lists compare equal. */
+export function peersOf(nodes: readonly Node[], self: string): PeerNode[] {
+  const peers: PeerNode[] = [];
+  for (const n of nodes) {
+    const podCidr = n.spec?.podCIDR;
+    const nodeIP = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    if (n.metadata?.name === self || !podCidr || !nodeIP) continue;
+    peers.push({ podCidr, nodeIP });
+  }
+  return peers.sort((a, b) => a.podCidr.localeCompare(b.podCidr) || a.nodeIP.localeCompare(b.nodeIP));
+}
+
+/**
+ * Runs until `signal` aborts. Routes are synced only when the peer list changes (Node heartbeats do
+ * not touch the kernel), one sync at a time; routes stay when the agent stops, since pods keep running.
+ */
+export async function runPeerNetwork(cfg: PeerNetworkConfig, signal: AbortSignal): Promise<void> {
+  const informer = new Informer<Node>(cfg.client, R.nodes, {
+    clock: cfg.clock,
+    resyncMs: cfg.retryMs ?? 30_000,
+    onError: (err) => cfg.log('node watch failed', { err: String(err) }),
+  });
+  let applied = '';
+  let chain = Promise.resolve();
+  const schedule = (): void => {
+    chain = chain.then(async () => {
+      if (signal.aborted || !informer.hasSynced()) return;
+      const peers = peersOf(informer.list(), cfg.nodeName);
+      const key = JSON.stringify(peers);
+      if (key === applied) return;
+      try {
+        await cfg.routes.sync(peers);
+        applied = key;
+        cfg.log('peer routes synced', { peers: peers.map((p) => `${p.podCidr} via ${p.nodeIP}`) });
+      } catch (err) {
+        cfg.log('peer routes sync failed', { err: String(err) });
+      }
+    });
+  };
+  informer.on({ add: schedule, update: schedule, delete: schedule });
+  // Handlers skip until the first list is complete (a partial list would drop routes), then one sync.
+  void informer.waitForSync().then(schedule);
+  await informer.run(signal);
+  await chain;
+}
