@@ -11,10 +11,10 @@ import { realClock, type Clock } from '../client/clock.ts';
 import { connectionFromKubeconfig, type Connection } from '../client/connection.ts';
 import { KubeClient } from '../client/kube-client.ts';
 import { buildBusyboxImage, buildNodeImage } from '../node/images/base-images.ts';
-import { ImageBuilder } from '../node/images/build/builder.ts';
 import { ImageStore } from '../node/images/image-store.ts';
 import { cleanupNode, runAgent } from '../node/agent/agent.ts';
 import { StoreImages } from '../node/agent/image-service.ts';
+import { registerImageBuildCommand } from './image-build-command.ts';
 import type { AgentLog } from '../node/agent/worker-context.ts';
 import { PeerRoutes } from '../node/network/cni/peer-routes.ts';
 import { CniPodNetwork } from '../node/network/cni/pod-network.ts';
@@ -225,21 +225,7 @@ function registerImageCommand(program: Command): void {
       const built = await build(resolve(flags.output), { name, tag, gzipLevel: kind === 'node' ? 1 : 6 });
       process.stdout.write(`${name} ${built.manifestDigest} → ${built.layoutDir}\n`);
     });
-  image
-    .command('build <dir>')
-    .description('Build an image from a Dockerfile (FROM a stored image or scratch, COPY, ADD, RUN via runc, ENV, WORKDIR, ENTRYPOINT, CMD, EXPOSE, USER)')
-    .requiredOption('-t, --tag <name>', 'name of the built image, e.g. minato.local/hello:1')
-    .option('-f, --file <path>', 'the Dockerfile (default <dir>/Dockerfile)')
-    .option(...dataDirOption)
-    .action(async (dir: string, flags: { tag: string; file?: string; dataDir: string }) => {
-      const dockerfile = await readFile(resolve(flags.file ?? join(dir, 'Dockerfile')), 'utf8');
-      const builder = new ImageBuilder({
-        store: storeOf(flags.dataDir), workDir: join(resolve(flags.dataDir), 'build'),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      const built = await builder.build({ name: flags.tag, contextDir: resolve(dir), dockerfile });
-      process.stdout.write(`${built.name} ${built.manifestDigest}\n`);
-    });
+  registerImageBuildCommand(image, dataDirOption);
   image
     .command('list')
     .description('List the images in the store')

@@ -1,41 +1,114 @@
 /**
- * Parses the Dockerfile subset `minato image build` supports: FROM, COPY, ADD, RUN, ENV, WORKDIR,
- * ENTRYPOINT, CMD, EXPOSE, USER. Line continuations (`\`) and comments are handled; build args,
- * variable substitution, heredocs and instruction flags (`--chown`, `--from`) are not, and are
- * rejected rather than silently ignored so a build never differs from what the file says.
+ * Parses a Dockerfile into stages of instructions, following Docker's Dockerfile reference:
+ * parser directives at the top (`# escape=` and the ignored `# syntax=`/`# check=`), line
+ * continuations with the escape character, comments (also inside a continued instruction), JSON
+ * (exec) and shell forms, instruction flags, `ENV`/`LABEL` in both `k=v` and legacy `k v` form,
+ * `ARG` before the first FROM (meta args, usable in FROM lines) and per stage.
+ *
+ * Arguments stay raw here (quotes and `$VAR` intact): variables are expanded when the instruction
+ * runs, with the values the build has reached at that point (see `shell-lex.ts`).
+ * Unsupported constructs (heredocs, `RUN --mount`, ONBUILD, HEALTHCHECK) are rejected with the line
+ * number instead of being ignored, so a build never differs silently from what the file says.
  */
+import { splitRawWords } from './shell-lex.ts';
 
-/** A command in exec (JSON array) form or shell form (run through `/bin/sh -c`). */
+/** A command in exec (JSON array) form or shell form (run through the SHELL, `/bin/sh -c` by default). */
 export type CommandForm = { exec: string[] } | { shell: string };
+
+interface Base {
+  line: number;
+  /** The instruction as written (continuations joined), for `Step n/m : …` output. */
+  text: string;
+  /** `--name=value` flags; raw values (expanded at build time). */
+  flags: Record<string, string>;
+}
+
+/** One FROM: the image (raw), and the stage name of `AS name`, lower-cased. */
+export type FromInstruction = Base & { kind: 'FROM'; image: string; stageName?: string };
+/** One ARG: `name` or `name=default` pairs (raw). */
+export type ArgInstruction = Base & { kind: 'ARG'; args: Array<{ name: string; value?: string }> };
 
 /** One parsed instruction. */
 export type Instruction =
-  | { kind: 'FROM'; image: string; line: number }
-  | { kind: 'COPY' | 'ADD'; sources: string[]; dest: string; line: number }
-  | { kind: 'RUN' | 'CMD' | 'ENTRYPOINT'; command: CommandForm; line: number }
-  | { kind: 'ENV'; vars: Array<[string, string]>; line: number }
-  | { kind: 'WORKDIR' | 'USER'; value: string; line: number }
-  | { kind: 'EXPOSE'; ports: string[]; line: number };
+  | FromInstruction
+  | ArgInstruction
+  | (Base & { kind: 'COPY' | 'ADD'; args: string[]; json: boolean })
+  | (Base & { kind: 'RUN' | 'CMD' | 'ENTRYPOINT'; command: CommandForm })
+  | (Base & { kind: 'ENV' | 'LABEL'; pairs: Array<[string, string]> })
+  | (Base & { kind: 'WORKDIR' | 'USER' | 'STOPSIGNAL'; value: string })
+  | (Base & { kind: 'EXPOSE' | 'VOLUME'; args: string[]; json: boolean })
+  | (Base & { kind: 'SHELL'; shell: string[] });
 
-/** Joins continuation lines, drops comments and blank lines; keeps the first line number of each. */
-function logicalLines(text: string): Array<{ text: string; line: number }> {
-  const out: Array<{ text: string; line: number }> = [];
-  let current: { text: string; line: number } | undefined;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (trimmed.startsWith('#')) return; // comments may sit inside a continued instruction
+/** One build stage: its FROM and what follows up to the next FROM. */
+export interface Stage {
+  index: number;
+  name?: string;
+  from: FromInstruction;
+  instructions: Instruction[];
+}
+
+/** A parsed Dockerfile. */
+export interface Dockerfile {
+  /** The escape character (`\` or `` ` ``). */
+  escape: string;
+  /** ARGs before the first FROM. */
+  metaArgs: ArgInstruction[];
+  stages: Stage[];
+}
+
+/** Which flags each instruction takes; instructions not listed take none. */
+const FLAGS: Record<string, readonly string[]> = { FROM: ['platform'], COPY: ['from', 'chown', 'chmod'], ADD: ['chown', 'chmod'], RUN: [] };
+const UNSUPPORTED = new Set(['ONBUILD', 'HEALTHCHECK', 'MAINTAINER']);
+const STAGE_NAME = /^[a-z][a-z0-9._-]*$/;
+
+interface LogicalLine {
+  text: string;
+  line: number;
+}
+
+/** Reads the parser directives at the top; returns the escape character and where instructions start. */
+function directives(lines: string[]): { escape: string; first: number } {
+  let escape = '\\';
+  const seen = new Set<string>();
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.*?)\s*$/.exec(lines[i] as string);
+    const name = m?.[1]?.toLowerCase();
+    if (!m || !name || !['escape', 'syntax', 'check'].includes(name)) break;
+    if (seen.has(name)) throw new Error(`Dockerfile line ${i + 1}: only one ${name} parser directive can be used`);
+    seen.add(name);
+    if (name === 'escape') {
+      if (m[2] !== '\\' && m[2] !== '`') throw new Error(`Dockerfile line ${i + 1}: invalid escape token '${m[2]}' does not match ` + '` or \\');
+      escape = m[2];
+    }
+  }
+  return { escape, first: i };
+}
+
+/** Joins continuation lines and drops comments and blank lines, as Docker's parser does. */
+function logicalLines(lines: string[], first: number, escape: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  const continuation = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*$`);
+  let current: LogicalLine | undefined;
+  for (let i = first; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    const trimmed = raw.trimStart();
+    if (trimmed.startsWith('#')) continue;
     if (!current) {
-      if (trimmed === '') return;
+      if (trimmed === '') continue;
       current = { text: '', line: i + 1 };
+    } else if (trimmed === '') {
+      continue; // empty continuation lines are skipped (Docker warns about them)
     }
-    if (trimmed.endsWith('\\')) {
-      current.text += `${trimmed.slice(0, -1)} `;
-      return;
+    const piece = current.text === '' ? trimmed : raw;
+    if (continuation.test(piece)) {
+      current.text += piece.replace(continuation, '');
+      continue;
     }
-    current.text += trimmed;
-    out.push(current);
+    current.text += piece;
+    out.push({ ...current, text: current.text.trim() });
     current = undefined;
-  });
+  }
   if (current && current.text.trim() !== '') out.push({ ...current, text: current.text.trim() });
   return out;
 }
@@ -52,107 +125,141 @@ function jsonArray(rest: string): string[] | undefined {
   return undefined;
 }
 
-/** Splits on whitespace, honouring double and single quotes and backslash escapes (for ENV, COPY). */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      word += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
+/** Splits leading `--name=value` flags off the arguments. */
+function takeFlags(keyword: string, rest: string, where: string): { flags: Record<string, string>; rest: string } {
+  const allowed = FLAGS[keyword];
+  const flags: Record<string, string> = {};
+  if (!allowed) return { flags, rest };
+  let remaining = rest;
+  for (;;) {
+    const m = /^--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\S*))?(?:\s+|$)/.exec(remaining);
+    if (!m) return { flags, rest: remaining };
+    const name = m[1] as string;
+    if (keyword === 'RUN') throw new Error(`${where}: RUN --${name} is not supported`);
+    if (!allowed.includes(name)) throw new Error(`${where}: unknown flag: ${name} (${keyword} takes ${allowed.map((f) => `--${f}`).join(', ')})`);
+    if (m[2] === undefined || m[2] === '') throw new Error(`${where}: --${name} needs a value (--${name}=…)`);
+    flags[name] = m[2];
+    remaining = remaining.slice(m[0].length);
   }
-  if (quote) throw new Error(`unterminated quote in ${JSON.stringify(text)}`);
-  if (inWord) words.push(word);
-  return words;
 }
 
-function parseEnv(rest: string, where: string): Array<[string, string]> {
-  const words = splitWords(rest);
+/** ENV and LABEL: `k=v k2="v 2"` pairs, or the legacy `k value with spaces`. */
+function nameValuePairs(keyword: string, rest: string, escape: string, where: string): Array<[string, string]> {
+  const words = splitRawWords(rest, escape);
   const first = words[0];
-  if (first === undefined) throw new Error(`${where}: ENV needs a variable`);
+  if (first === undefined) throw new Error(`${where}: ${keyword} requires at least one argument`);
   if (!first.includes('=')) {
-    // legacy form `ENV KEY value with spaces`
-    const m = /^(\S+)\s+(.*)$/.exec(rest);
-    if (!m) throw new Error(`${where}: ENV ${first} needs a value`);
-    return [[m[1] as string, m[2] as string]];
+    const m = /^(\S+)\s+(.*)$/s.exec(rest);
+    if (!m) throw new Error(`${where}: ${keyword} ${first} needs a value (${keyword} name=value)`);
+    return [[m[1] as string, (m[2] as string).trim()]];
   }
   return words.map((w) => {
     const eq = w.indexOf('=');
-    if (eq <= 0) throw new Error(`${where}: ENV expects KEY=value, got ${JSON.stringify(w)}`);
+    if (eq < 0) throw new Error(`${where}: syntax error - can't find = in ${JSON.stringify(w)}; must be of the form name=value`);
+    if (eq === 0) throw new Error(`${where}: ${keyword} names can not be blank`);
     return [w.slice(0, eq), w.slice(eq + 1)];
   });
 }
 
-/** Parses Dockerfile text into instructions; throws with the line number on anything unsupported. */
-export function parseDockerfile(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  for (const { text: l, line } of logicalLines(text)) {
-    const m = /^(\S+)\s*(.*)$/s.exec(l);
-    const keyword = (m?.[1] ?? '').toUpperCase();
-    const rest = (m?.[2] ?? '').trim();
-    const where = `Dockerfile line ${line}`;
-    if (rest === '') throw new Error(`${where}: ${keyword} needs arguments`);
-    switch (keyword) {
-      case 'FROM': {
-        const words = splitWords(rest);
-        if (words.length !== 1 || words[0]?.startsWith('--')) throw new Error(`${where}: only "FROM <image>" is supported`);
-        out.push({ kind: 'FROM', image: words[0] as string, line });
-        break;
-      }
-      case 'COPY':
-      case 'ADD': {
-        const words = jsonArray(rest) ?? splitWords(rest);
-        if (words.some((w) => w.startsWith('--'))) throw new Error(`${where}: ${keyword} flags are not supported`);
-        if (words.length < 2) throw new Error(`${where}: ${keyword} needs a source and a destination`);
-        out.push({ kind: keyword, sources: words.slice(0, -1), dest: words[words.length - 1] as string, line });
-        break;
-      }
-      case 'RUN':
-      case 'CMD':
-      case 'ENTRYPOINT': {
-        if (keyword === 'RUN' && rest.startsWith('--')) throw new Error(`${where}: RUN flags are not supported`);
-        const exec = jsonArray(rest);
-        out.push({ kind: keyword, command: exec ? { exec } : { shell: rest }, line });
-        break;
-      }
-      case 'ENV':
-        out.push({ kind: 'ENV', vars: parseEnv(rest, where), line });
-        break;
-      case 'WORKDIR':
-      case 'USER':
-        out.push({ kind: keyword, value: rest, line });
-        break;
-      case 'EXPOSE':
-        out.push({ kind: 'EXPOSE', ports: splitWords(rest).map((p) => (p.includes('/') ? p : `${p}/tcp`)), line });
-        break;
-      default:
-        throw new Error(`${where}: unsupported instruction ${keyword}`);
-    }
-  }
-  if (out[0]?.kind !== 'FROM') throw new Error('Dockerfile must start with FROM');
-  if (out.filter((i) => i.kind === 'FROM').length > 1) throw new Error('multi-stage builds are not supported');
-  return out;
+function argPairs(rest: string, escape: string, where: string): Array<{ name: string; value?: string }> {
+  const words = splitRawWords(rest, escape);
+  if (words.length === 0) throw new Error(`${where}: ARG requires at least one argument (ARG name[=default])`);
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    const name = eq < 0 ? w : w.slice(0, eq);
+    if (name === '') throw new Error(`${where}: ARG names can not be blank`);
+    return eq < 0 ? { name } : { name, value: w.slice(eq + 1) };
+  });
 }
 
-/** The argv of a command form: shell form runs through `/bin/sh -c`, as Docker does. */
-export function commandArgv(c: CommandForm): string[] {
-  return 'exec' in c ? c.exec : ['/bin/sh', '-c', c.shell];
+function fromInstruction(base: Base, rest: string, escape: string, where: string): FromInstruction {
+  const words = splitRawWords(rest, escape);
+  if (words.length === 3 && words[1]?.toLowerCase() === 'as') {
+    const stageName = (words[2] as string).toLowerCase();
+    if (!STAGE_NAME.test(stageName)) throw new Error(`${where}: invalid name for build stage: ${JSON.stringify(words[2])}, name can't start with a number or contain symbols`);
+    return { ...base, kind: 'FROM', image: words[0] as string, stageName };
+  }
+  if (words.length !== 1) throw new Error(`${where}: FROM requires either one or three arguments (FROM image [AS name])`);
+  return { ...base, kind: 'FROM', image: words[0] as string };
+}
+
+/** Parses one logical line. */
+function parseInstruction({ text, line }: LogicalLine, escape: string): Instruction {
+  const where = `Dockerfile line ${line}`;
+  const m = /^(\S+)\s*(.*)$/s.exec(text);
+  const keyword = (m?.[1] ?? '').toUpperCase();
+  if (UNSUPPORTED.has(keyword)) throw new Error(`${where}: ${keyword} is not supported by minato image build`);
+  const { flags, rest } = takeFlags(keyword, (m?.[2] ?? '').trim(), where);
+  const base: Base = { line, text, flags };
+  if (/^<<-?["']?[A-Za-z_]/.test(rest) && ['RUN', 'COPY', 'ADD'].includes(keyword)) throw new Error(`${where}: heredocs are not supported`);
+  const needArgs = (): void => {
+    if (rest === '') throw new Error(`${where}: ${keyword} requires at least one argument`);
+  };
+  switch (keyword) {
+    case 'FROM':
+      return fromInstruction(base, rest, escape, where);
+    case 'ARG':
+      return { ...base, kind: 'ARG', args: argPairs(rest, escape, where) };
+    case 'COPY':
+    case 'ADD': {
+      const json = jsonArray(rest);
+      const args = json ?? splitRawWords(rest, escape);
+      if (args.length < 2) throw new Error(`${where}: ${keyword} requires at least two arguments (source and destination)`);
+      return { ...base, kind: keyword, args, json: json !== undefined };
+    }
+    case 'RUN':
+    case 'CMD':
+    case 'ENTRYPOINT': {
+      if (keyword === 'RUN') needArgs();
+      const exec = jsonArray(rest);
+      return { ...base, kind: keyword, command: exec ? { exec } : { shell: rest } };
+    }
+    case 'ENV':
+    case 'LABEL':
+      return { ...base, kind: keyword, pairs: nameValuePairs(keyword, rest, escape, where) };
+    case 'WORKDIR':
+    case 'USER':
+    case 'STOPSIGNAL':
+      needArgs();
+      return { ...base, kind: keyword, value: rest };
+    case 'EXPOSE':
+    case 'VOLUME': {
+      needArgs();
+      const json = keyword === 'VOLUME' ? jsonArray(rest) : undefined;
+      return { ...base, kind: keyword, args: json ?? splitRawWords(rest, escape), json: json !== undefined };
+    }
+    case 'SHELL': {
+      const shell = jsonArray(rest);
+      if (!shell || shell.length === 0) throw new Error(`${where}: SHELL requires the arguments to be in JSON form, e.g. SHELL ["/bin/sh", "-c"]`);
+      return { ...base, kind: 'SHELL', shell };
+    }
+    default:
+      throw new Error(`${where}: unknown instruction: ${m?.[1] ?? text}`);
+  }
+}
+
+/** Parses Dockerfile text into meta args and stages; throws with the line number on any error. */
+export function parseDockerfile(text: string): Dockerfile {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const { escape, first } = directives(lines);
+  const metaArgs: ArgInstruction[] = [];
+  const stages: Stage[] = [];
+  for (const logical of logicalLines(lines, first, escape)) {
+    const ins = parseInstruction(logical, escape);
+    const stage = stages[stages.length - 1];
+    if (ins.kind === 'FROM') {
+      if (ins.stageName && stages.some((s) => s.name === ins.stageName)) {
+        throw new Error(`Dockerfile line ${ins.line}: duplicate stage name ${JSON.stringify(ins.stageName)}`);
+      }
+      stages.push({ index: stages.length, name: ins.stageName, from: ins, instructions: [] });
+    } else if (stage) {
+      stage.instructions.push(ins);
+    } else if (ins.kind === 'ARG') {
+      metaArgs.push(ins);
+    } else {
+      throw new Error(`Dockerfile line ${ins.line}: ${ins.kind} before the first FROM (only ARG may come before FROM)`);
+    }
+  }
+  if (stages.length === 0) throw new Error('Dockerfile has no FROM instruction');
+  return { escape, metaArgs, stages };
 }

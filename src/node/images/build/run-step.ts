@@ -68,6 +68,6 @@ export async function runBuildStep(step: RunStep): Promise<void> {
   }
   const output = await readFile(outPath, 'utf8');
   await rm(step.bundleDir, { recursive: true, force: true });
-  for (const line of output.split('\n').filter((l) => l !== '')) step.log(`  | ${line}`);
+  for (const line of output.replace(/\n$/, '').split('\n')) if (output !== '') step.log(line);
   if (code !== 0) throw new Error(`RUN ${JSON.stringify(step.argv)} exited with ${code}: ${output.slice(-2000)}`);
 }
