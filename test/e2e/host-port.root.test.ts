@@ -1,0 +1,133 @@
+/**
+ * hostPort end to end (root): `minato server` with its in-process node runs a busybox httpd pod with
+ * `hostPort`, which answers on 127.0.0.1:<hostPort> through the portmap plugin (loopback clients are
+ * DNATed in nat OUTPUT and masqueraded; the pod bridge has route_localnet). A second pod asking for
+ * the same hostPort stays Pending with the scheduler's upstream NodePorts message; deleting the first
+ * lets it run; after everything is deleted portmap's rules for the port are gone.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { listNetns } from '../../src/node/network/cni/host-state.ts';
+import { runCommand } from '../../src/node/network/exec.ts';
+import { subnetAt } from '../../src/node/network/ipv4.ts';
+import { freeClusterCidr, httpGet, requireHost } from '../../src/node/network/testing/host.ts';
+import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
+import { waitFor } from '../support/eventually.ts';
+import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
+import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { manifestFile } from './e2e-helpers.ts';
+
+const run = promisify(execFile);
+const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
+
+/** A TCP port nothing on this host listens on right now (bound and released on 127.0.0.1). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const hostPortPod = (name: string, ns: string, hostPort: number) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: web
+      image: minato.local/busybox:1
+      command: [sh, -c, "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www"]
+      ports: [{ containerPort: 80, hostPort: ${hostPort} }]
+      readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1 }
+`;
+
+/** Lines of the host's iptables and nftables rulesets that mention the port as a destination port. */
+async function rulesFor(port: number): Promise<string[]> {
+  const ipt = (await runCommand('iptables-save', [])).stdout.split('\n').filter((l) => l.includes(`--dport ${port} `) || l.includes(`--dports ${port}`));
+  const nft = (await runCommand('nft', ['list', 'ruleset'])).stdout.split('\n').filter((l) => new RegExp(`dport ${port}\\b`).test(l));
+  return [...ipt, ...nft];
+}
+
+describe('hostPort on a real node', { timeout: 150_000 }, () => {
+  const id = randomBytes(3).toString('hex');
+  const nodeName = `hp-${id}`;
+  const hostId = createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
+  const ns = `hostport-${id}`;
+  let hostPort = 0;
+  let dir = '';
+  let server: ServerProcess | undefined;
+  let k: Kubectl;
+
+  before(async () => {
+    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
+    requireHost(['ip', 'nft', 'iptables', 'iptables-save', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
+    dir = await mkdtemp(`/tmp/mzh-${id}-`);
+    hostPort = await freePort();
+    const { cluster } = await freeClusterCidr();
+    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
+    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
+    server = await startServerProcess({
+      dataDir: join(dir, 'server'),
+      agent: true,
+      extraArgs: ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.243.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
+    });
+    k = kubectl('1.33', server.kubeconfig);
+    await ok(k, ['create', 'namespace', ns]);
+  });
+
+  after(async () => {
+    if (server && server.child.exitCode === null) await server.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers on 127.0.0.1:<hostPort> through portmap', async () => {
+    assert.deepEqual(await rulesFor(hostPort), [], 'no rule for the port before the pod');
+    await ok(k, ['apply', '-f', manifestFile(hostPortPod('first', ns, hostPort))]);
+    await ok(k, ['-n', ns, 'wait', '--for=condition=Ready', 'pod/first', '--timeout=60s']);
+    assert.equal(await waitFor('hostPort answer', () => httpGet('127.0.0.1', hostPort)), 'first');
+    const podIp = await ok(k, ['-n', ns, 'get', 'pod', 'first', '-o', 'jsonpath={.status.podIP}']);
+    const rules = await rulesFor(hostPort);
+    assert.ok(rules.some((l) => l.includes(`--to-destination ${podIp}:80`)), rules.join('\n'));
+  });
+
+  it('keeps a second pod asking for the same hostPort Pending with the NodePorts message, until the port is free', async () => {
+    await ok(k, ['apply', '-f', manifestFile(hostPortPod('second', ns, hostPort))]);
+    const message = await waitFor('PodScheduled=False', async () => {
+      const m = await ok(k, ['-n', ns, 'get', 'pod', 'second', '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].message}']);
+      return m || undefined;
+    });
+    assert.match(message, /^0\/1 nodes are available: 1 node\(s\) didn't have free ports for the requested pod ports\./);
+    assert.equal(await ok(k, ['-n', ns, 'get', 'pod', 'second', '-o', 'jsonpath={.status.phase}']), 'Pending');
+    const events = await ok(k, ['-n', ns, 'get', 'events', '--field-selector', 'involvedObject.name=second,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+    assert.match(events, /didn't have free ports for the requested pod ports/);
+    await ok(k, ['-n', ns, 'delete', 'pod', 'first', '--wait=true', '--timeout=60s']);
+    await ok(k, ['-n', ns, 'wait', '--for=condition=Ready', 'pod/second', '--timeout=90s']);
+    assert.equal(await waitFor('hostPort now served by second', async () => ((await httpGet('127.0.0.1', hostPort)) === 'second' ? 'second' : undefined)), 'second');
+  });
+
+  it('removes the port\'s portmap rules with the pod, and everything on stop', async () => {
+    await ok(k, ['-n', ns, 'delete', 'pod', 'second', '--wait=true', '--timeout=60s']);
+    assert.deepEqual(await waitFor('portmap rules gone', async () => ((await rulesFor(hostPort)).length === 0 ? [] : undefined)), []);
+    await assert.rejects(httpGet('127.0.0.1', hostPort, { timeoutMs: 1000 }), 'nothing answers on the port any more');
+    await ok(k, ['delete', 'namespace', ns, '--timeout=60s']);
+    assert.ok(server);
+    assert.equal(await server.stop(), 0, server.logs().slice(-4000));
+    const left = {
+      netns: (await listNetns()).filter((n) => n.startsWith(`mz${hostId}`)),
+      nftTables: (await runCommand('nft', ['list', 'tables'])).stdout.split('\n').filter((l) => l.includes(hostId)),
+      rules: await rulesFor(hostPort),
+    };
+    assert.deepEqual(left, { netns: [], nftTables: [], rules: [] });
+  });
+});
