@@ -50,6 +50,12 @@ export interface ContainerSpec {
   resources?: ResourceSpec;
   /** Labels kept with the container and returned by listContainers (pod identity, restart count...). */
   labels?: Record<string, string>;
+  /** Keep the main process's stdin open for attach (`stdin: true` in the pod spec). */
+  stdin?: boolean;
+  /** Close stdin when the first attach session that used it ends (`stdinOnce`). */
+  stdinOnce?: boolean;
+  /** Run the main process on a pseudo-terminal (`tty: true`). */
+  tty?: boolean;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
@@ -81,8 +87,16 @@ export interface ContainerStats {
   pids: number;
 }
 
+/** A terminal size as kubectl sends it on the resize channel. */
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
 export interface ExecOptions {
   tty?: boolean;
+  /** Client terminal sizes (tty only), the first one being the initial size; ends with the session. */
+  terminalSizes?: AsyncIterable<TerminalSize>;
   stdin?: Readable;
   stdout?: Writable;
   stderr?: Writable;

@@ -19,17 +19,9 @@ export interface CommandStreams {
   signal: AbortSignal;
 }
 
-/**
- * ExecOptions plus the terminal sizes of a tty session. `ContainerRuntime.exec` has no resize hook
- * yet; a runtime that understands `terminalSizes` applies them to its pty, others ignore them.
- */
-export interface TerminalExecOptions extends ExecOptions {
-  terminalSizes?: AsyncIterable<TerminalSize>;
-}
-
 /** Optional runtime capability: connect to the container's main process stdio. */
 export interface AttachCapable {
-  attach(id: string, options: TerminalExecOptions): Promise<void>;
+  attach(id: string, options: ExecOptions): Promise<void>;
 }
 
 export interface CommandTarget {
@@ -43,7 +35,7 @@ export interface CommandTarget {
 export async function runExec(t: CommandTarget, command: string[], s: CommandStreams): Promise<Record<string, unknown>> {
   if (command.length === 0) return failureStatus('you must specify at least one command for the container');
   try {
-    const options: TerminalExecOptions = { tty: t.tty, stdin: s.stdin, stdout: s.stdout, stderr: t.tty ? undefined : s.stderr, signal: s.signal, terminalSizes: s.resizes };
+    const options: ExecOptions = { tty: t.tty, stdin: s.stdin, stdout: s.stdout, stderr: t.tty ? undefined : s.stderr, signal: s.signal, terminalSizes: s.resizes };
     const code = await t.runtime.exec(t.containerId, command, options);
     return exitStatus(code, command);
   } catch (err) {

@@ -1,8 +1,7 @@
 /**
- * `runc exec` in the foreground. runc stays the exec'd process's parent and returns its exit code.
- * With `--tty` and no console socket, runc makes the container's pty itself but insists on a
- * controlling terminal of its own (it opens /dev/tty), which Node cannot provide; util-linux
- * `script` gives it one and copies bytes to our pipes (stdout and stderr then arrive merged).
+ * `runc exec` without a terminal, in the foreground: runc stays the exec'd process's parent and
+ * returns its exit code, and stdout/stderr stay apart. Terminal sessions go through conmon
+ * instead (exec-terminal.ts), which owns the pty and applies window sizes.
  */
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -13,9 +12,8 @@ const DRAIN_MS = 200;
 
 /** Spawns runc with the given arguments, wiring streams, and resolves to the exit code (128+n for signals). */
 export function runExec(runc: string, args: string[], options: ExecOptions): Promise<number> {
-  const [file, argv] = options.tty ? ['/usr/bin/script', ['-qec', [runc, ...args].map(shellQuote).join(' '), '/dev/null']] : [runc, args];
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(runc, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const stdout = child.stdout as Readable;
     const stderr = child.stderr as Readable;
     let stderrText = '';
@@ -52,8 +50,4 @@ export function runExec(runc: string, args: string[], options: ExecOptions): Pro
       child.on('close', finish);
     });
   });
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", "'\\''")}'`;
 }

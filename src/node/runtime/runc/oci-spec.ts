@@ -124,6 +124,15 @@ function resources(spec: ContainerSpec, privileged: boolean): OciSpec['linux']['
   return out;
 }
 
+/** Annotation keys recording how the main process's stdin was set up, read back by attach. */
+export const STDIN_ANNOTATION = 'io.minato.stdin';
+export const STDIN_ONCE_ANNOTATION = 'io.minato.stdinOnce';
+
+function stdioAnnotations(spec: ContainerSpec): Record<string, string> {
+  if (spec.stdin !== true) return {};
+  return { [STDIN_ANNOTATION]: 'true', [STDIN_ONCE_ANNOTATION]: String(spec.stdinOnce === true) };
+}
+
 /** Produces the config.json for `spec`. Pure: all host facts come through `ctx`. */
 export function buildOciSpec(spec: ContainerSpec, ctx: SpecContext): OciSpec {
   const privileged = spec.privileged === true;
@@ -136,7 +145,7 @@ export function buildOciSpec(spec: ContainerSpec, ctx: SpecContext): OciSpec {
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: false,
+      terminal: spec.tty === true,
       user: { uid: spec.user?.uid ?? 0, gid: spec.user?.gid ?? 0, additionalGids: spec.user?.additionalGids },
       args: spec.command,
       env,
@@ -154,6 +163,7 @@ export function buildOciSpec(spec: ContainerSpec, ctx: SpecContext): OciSpec {
       'io.kubernetes.pod.namespace': spec.podNamespace,
       'io.kubernetes.pod.name': spec.podName,
       'io.kubernetes.container.name': spec.containerName,
+      ...stdioAnnotations(spec),
     },
     linux: {
       namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, network],

@@ -11,7 +11,7 @@ import { makeBusyboxRootfs, mountsUnder, processesMentioning, requireBinaries, r
 
 const run = randomBytes(4).toString('hex');
 const prefix = `minato-rt-${run}`;
-const required = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/script'];
+const required = ['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/perl'];
 
 /** Everything this run could have left on the host; all lists must be empty. */
 async function leftovers(dataDir: string) {

@@ -4,6 +4,7 @@
  * lives apart from the agent, so exit codes and logs survive an agent restart. All state lives
  * under the data dir (runc's `--root`, bundles, records), so a new instance sees old containers.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { realClock, type Clock } from '../../../client/clock.ts';
@@ -16,6 +17,8 @@ import { buildOciSpec } from './oci-spec.ts';
 import { run, runOk } from './process.ts';
 import { sharedLauncher } from '../../launcher/command-launcher.ts';
 import { runExec } from './exec.ts';
+import { attachToContainer, conmonStdioArgs } from './attach.ts';
+import { execWithTerminal } from './exec-terminal.ts';
 import { processIdentity, processLiveness } from './process-identity.ts';
 
 /** Configuration of a RuncRuntime; only dataDir and cgroupPrefix are required. */
@@ -92,7 +95,7 @@ export class RuncRuntime implements ContainerRuntime {
     };
     await this.store.save(rec);
     try {
-      const pid = await this.spawnConmon(spec.id);
+      const pid = await this.spawnConmon(spec.id, conmonStdioArgs(spec));
       const init = await processIdentity(pid);
       if (init) await this.store.save({ ...rec, init });
     } catch (e) {
@@ -103,14 +106,14 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /** conmon runs `runc create` and reports the init pid (or the error) on its sync pipe, fd 3. */
-  private async spawnConmon(id: string): Promise<number> {
+  private async spawnConmon(id: string, stdioArgs: string[]): Promise<number> {
     const bundle = this.dirs.bundle(id);
     const args = [
       '--cid', id, '--cuuid', id, '--name', id, '--runtime', this.runc,
       '--runtime-arg', '--root', '--runtime-arg', this.dirs.runcRoot, '--bundle', bundle,
       '--exit-dir', this.dirs.exits, '--log-path', `k8s-file:${this.dirs.logFile(id)}`,
       '--container-pidfile', join(bundle, 'container.pid'), '--conmon-pidfile', join(bundle, 'conmon.pid'),
-      '--socket-dir-path', this.dirs.sockets, '--exit-delay', '0',
+      '--socket-dir-path', this.dirs.sockets, '--exit-delay', '0', ...stdioArgs,
     ];
     const msg = await sharedLauncher().startDetached(this.conmon, args, { _OCI_SYNCPIPE: '3' }, 30_000);
     if (msg.pid <= 0) throw new Error(`runc create ${id} failed: ${msg.message ?? 'unknown error'}`);
@@ -196,12 +199,21 @@ export class RuncRuntime implements ContainerRuntime {
 
   async exec(id: string, command: string[], options: ExecOptions = {}): Promise<number> {
     await this.record(id);
+    if (options.tty) {
+      const sessionDir = join(this.config.dataDir, 'exec', randomBytes(6).toString('hex'));
+      const target = { conmon: this.conmon, runc: this.runc, runcRoot: this.dirs.runcRoot, containerId: id, bundle: this.dirs.bundle(id), sessionDir };
+      return execWithTerminal(target, command, options);
+    }
     const args = ['exec'];
-    if (options.tty) args.push('--tty');
     for (const [k, v] of Object.entries(options.env ?? {})) args.push('--env', `${k}=${v}`);
     return runExec(this.runc, this.runcArgs(...args, id, ...command), options);
   }
 
+  /** Connects to the main process's stdio (kept by conmon); resolves when the session ends. */
+  async attach(id: string, options: ExecOptions): Promise<void> {
+    await this.record(id);
+    return attachToContainer(this.dirs.bundle(id), options);
+  }
 
   async stats(id: string): Promise<ContainerStats> {
     const rec = await this.record(id);
