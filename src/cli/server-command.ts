@@ -11,6 +11,8 @@ import { DirectoryProvisioner } from '../controllers/volume-binder/directory-pro
 import { createVolumeBinderController } from '../controllers/volume-binder/volume-binder-controller.ts';
 import { createServiceLbController } from '../controllers/service-lb/service-lb-controller.ts';
 import { runScheduler } from '../scheduler/scheduler.ts';
+import { createSchedulerMetrics } from '../scheduler/scheduler-metrics.ts';
+import { createWorkQueueMetrics } from '../controller/workqueue-metrics.ts';
 import { formatIpv4, parseCidr } from '../node/network/ipv4.ts';
 import { defaultPodCidr, startNodeAgent, type RunningNodeAgent } from './agent-command.ts';
 
@@ -71,8 +73,10 @@ export function registerServerCommand(program: Command): void {
           volumebinder: (ctx: Ctx) => createVolumeBinderController(ctx, { provisioners: [provisioner] }),
           servicelb: (ctx: Ctx) => createServiceLbController(ctx, { pool: flags.lbPool }),
         };
-        components.push(runControllerManager({ client, log, controllers }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
-        components.push(runScheduler({ client, log }, stopping.signal).catch((err: unknown) => void log('scheduler stopped', { err: String(err) })));
+        // Controllers and scheduler report on the API server's registry: one scrape of /metrics covers the process.
+        const queueMetrics = createWorkQueueMetrics(server.metricsRegistry);
+        components.push(runControllerManager({ client, log, controllers, queueMetrics }, stopping.signal).catch((err: unknown) => void log('controller manager stopped', { err: String(err) })));
+        components.push(runScheduler({ client, log, metrics: createSchedulerMetrics(server.metricsRegistry) }, stopping.signal).catch((err: unknown) => void log('scheduler stopped', { err: String(err) })));
       }
       let agent: RunningNodeAgent | undefined;
       let agentClient: KubeClient | undefined;

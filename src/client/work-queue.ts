@@ -13,6 +13,7 @@ export class WorkQueue<K = string> {
   private waiters: Array<(k: K | undefined) => void> = [];
   private readonly timers = new Set<{ cancel(): void }>();
   private closed = false;
+  private accepted = 0;
 
   constructor(
     private readonly clock: Clock = realClock,
@@ -22,10 +23,17 @@ export class WorkQueue<K = string> {
   add(key: K): void {
     if (this.closed) return;
     if (this.processing.has(key)) {
+      if (!this.dirty.has(key)) this.accepted++;
       this.dirty.add(key);
       return;
     }
     if (this.queued.has(key)) return;
+    this.accepted++;
+    this.enqueue(key);
+  }
+
+  /** Queues a key that is neither queued nor being processed, or hands it to a waiting worker. */
+  private enqueue(key: K): void {
     this.queued.add(key);
     const waiter = this.waiters.shift();
     if (waiter) {
@@ -76,11 +84,19 @@ export class WorkQueue<K = string> {
 
   done(key: K): void {
     this.processing.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    if (this.dirty.delete(key) && !this.closed) this.enqueue(key);
   }
 
   get length(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Adds taken so far (client-go's `workqueue_adds_total`): an add of a key that is already waiting
+   * is not counted. A key re-added after `done` of a dirty key is counted when it was marked dirty.
+   */
+  get adds(): number {
+    return this.accepted;
   }
 
   shutdown(): void {

@@ -25,7 +25,15 @@ export async function runController(cfg: ControllerConfig, signal: AbortSignal):
   }
   await Promise.all(cfg.watches.map((w) => w.informer.waitForSync()));
   await Promise.all((cfg.sources ?? []).map((s) => s.start((r) => queue.add(key(r)), signal)));
-  signal.addEventListener('abort', () => queue.shutdown(), { once: true });
+  const untrack = cfg.queueMetrics?.track(cfg.name, queue);
+  signal.addEventListener(
+    'abort',
+    () => {
+      queue.shutdown();
+      untrack?.();
+    },
+    { once: true },
+  );
   const worker = async () => {
     for (let k = await queue.get(); k !== undefined; k = await queue.get()) {
       await processOne(cfg, queue, k, signal, log);

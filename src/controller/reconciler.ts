@@ -50,6 +50,14 @@ export interface ControllerConfig {
   /** Longest a single reconcile may run before it is abandoned and retried. */
   timeoutMs?: number;
   log?: (msg: string, fields: Record<string, unknown>) => void;
+  /** Where the controller's queue reports its depth and adds (Prometheus); none when absent. */
+  queueMetrics?: QueueMetrics;
+}
+
+/** Observes controllers' work queues for metrics. */
+export interface QueueMetrics {
+  /** Reads `queue` under `name` until the returned function is called (the controller stopped). */
+  track(name: string, queue: { readonly length: number; readonly adds: number }): () => void;
 }
 
 /** Owner-reference mapping: the controller owner of `obj` if it is of `kind`. */

@@ -5,6 +5,7 @@ import { SharedInformers } from '../client/shared-informers.ts';
 import { runController } from '../controller/controller-runtime.ts';
 import { createEventRecorder } from '../controller/event-recorder.ts';
 import { runWithLeaderElection } from '../controller/leader-election.ts';
+import type { QueueMetrics } from '../controller/reconciler.ts';
 import { ALL_CONTROLLERS } from './all-controllers.ts';
 import type { ControllerContext, ControllerFactory } from './controller-context.ts';
 
@@ -16,6 +17,8 @@ export interface ControllerManagerConfig {
   controllers?: Record<string, ControllerFactory>;
   identity?: string;
   leaderElection?: boolean;
+  /** Receives every controller's work-queue depth and adds (Prometheus). */
+  queueMetrics?: QueueMetrics;
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -34,7 +37,7 @@ export async function runControllerManager(cfg: ControllerManagerConfig, signal:
       return factory(ctx);
     });
     informers.start(leading);
-    await Promise.all(configs.map((c) => runController({ clock, log, ...c }, leading)));
+    await Promise.all(configs.map((c) => runController({ clock, log, queueMetrics: cfg.queueMetrics, ...c }, leading)));
   };
   if (cfg.leaderElection === false) return lead(signal);
   await runWithLeaderElection({ client: cfg.client, name: 'kube-controller-manager', identity: cfg.identity ?? `${hostname()}_${process.pid}`, clock, log }, signal, lead);

@@ -8,6 +8,7 @@ import type { PluginContext } from './framework/plugin-context.ts';
 import { isRejection, isSuccess, type Status } from './framework/status.ts';
 import { fitErrorMessage } from './failure-message.ts';
 import type { QueuedPod, SchedulingQueue } from './queue/scheduling-queue.ts';
+import type { AttemptResult } from './scheduler-metrics.ts';
 
 export const REASON_FAILED_SCHEDULING = 'FailedScheduling';
 export const REASON_SCHEDULED = 'Scheduled';
@@ -22,6 +23,8 @@ export interface CycleDeps {
   percentageOfNodesToScore?: number;
   /** Starts the binding (async); the scheduler limits how many run at once. */
   startBinding(q: QueuedPod, state: CycleState, info: PodInfo, nodeName: string): void;
+  /** An attempt ended without a binding (a started binding reports its own end). */
+  attempted?(q: QueuedPod, result: AttemptResult): void;
 }
 
 /** Rotates where filtering starts so nodes share the load, as upstream's nextStartNodeIndex does. */
@@ -61,6 +64,7 @@ export async function scheduleOne(deps: CycleDeps, cursor: CycleCursor, q: Queue
   const reserved = deps.framework.runReserve(state, info, chosen);
   if (!isSuccess(reserved)) {
     deps.queue.requeueAfterError(q);
+    deps.attempted?.(q, 'error');
     return;
   }
   deps.ctx.cache.assumePod(info, chosen);
@@ -128,6 +132,7 @@ async function fail(deps: CycleDeps, q: QueuedPod, info: PodInfo, state: CycleSt
   deps.ctx.recorder.event(q.pod, 'Warning', REASON_FAILED_SCHEDULING, message);
   markUnschedulable(deps, q, message);
   deps.queue.requeueUnschedulable(q);
+  deps.attempted?.(q, 'unschedulable');
 }
 
 /** PodScheduled=False/Unschedulable (skipped when the pod already says exactly that). */

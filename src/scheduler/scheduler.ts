@@ -16,6 +16,7 @@ import { isSuccess } from './framework/status.ts';
 import { defaultFramework } from './plugins/default-plugins.ts';
 import { SchedulingQueue, type QueueOptions, type QueuedPod } from './queue/scheduling-queue.ts';
 import { CycleCursor, scheduleOne, type CycleDeps } from './schedule-one.ts';
+import type { AttemptResult, SchedulerMetrics } from './scheduler-metrics.ts';
 
 export interface SchedulerConfig {
   client: KubeClient;
@@ -30,6 +31,8 @@ export interface SchedulerConfig {
   queue?: QueueOptions;
   /** Bindings in flight at once (default 256). */
   maxInFlightBindings?: number;
+  /** Receives each scheduling attempt's result and latency (Prometheus). */
+  metrics?: SchedulerMetrics;
 }
 
 /** Runs the scheduler (under leader election unless disabled) until `signal` aborts. */
@@ -56,6 +59,8 @@ export class Scheduler {
   private readonly framework: Framework;
   private bindingsInFlight = 0;
   private bindingSlotWaiters: Array<() => void> = [];
+  /** When the current attempt of each pod began (ms), for the attempt latency. */
+  private readonly attemptStarted = new Map<string, number>();
 
   constructor(private readonly cfg: SchedulerConfig) {
     this.clock = cfg.clock ?? realClock;
@@ -83,10 +88,11 @@ export class Scheduler {
     this.log('scheduler started', { scheduler: this.schedulerName, nodes: this.cache.nodeList().length });
     signal.addEventListener('abort', () => this.queue.close(), { once: true });
     const flusher = this.flushLoop(signal);
-    const deps: CycleDeps = { ctx: this.ctx, framework: this.framework, queue: this.queue, nominated: this.nominated, percentageOfNodesToScore: this.cfg.percentageOfNodesToScore, startBinding: (q, state, info, node) => this.startBinding(q, state, info, node, signal) };
+    const deps: CycleDeps = { ctx: this.ctx, framework: this.framework, queue: this.queue, nominated: this.nominated, percentageOfNodesToScore: this.cfg.percentageOfNodesToScore, startBinding: (q, state, info, node) => this.startBinding(q, state, info, node, signal), attempted: (q, result) => this.attempted(q, result) };
     const cursor = new CycleCursor();
     let cycles = 0;
     for (let q = await this.queue.pop(); q; q = await this.queue.pop()) {
+      this.attemptStarted.set(q.key, this.clock.now().getTime());
       await scheduleOne(deps, cursor, q);
       await this.waitForBindingSlot();
       // Let watch events in between cycles: the queue alone never yields to I/O while it has pods.
@@ -107,10 +113,12 @@ export class Scheduler {
     const bind = async () => {
       const status = await this.framework.runPreBindAndBind(state, info, nodeName, signal).catch((err: unknown) => ({ code: 'Error' as const, reasons: [String(err)] }));
       if (isSuccess(status)) {
+        this.attempted(q, 'scheduled');
         this.queue.done(q.key);
         this.ctx.recorder.event(q.pod, 'Normal', 'Scheduled', `Successfully assigned ${q.pod.metadata?.namespace ?? ''}/${q.pod.metadata?.name ?? ''} to ${nodeName}`);
         return;
       }
+      this.attempted(q, 'error');
       this.log('binding failed', { pod: q.key, node: nodeName, err: status.reasons.join('; ') });
       this.cache.forgetPod(q.key);
       this.framework.runUnreserve(state, info, nodeName);
@@ -120,6 +128,12 @@ export class Scheduler {
       this.bindingsInFlight--;
       this.bindingSlotWaiters.shift()?.();
     });
+  }
+
+  private attempted(q: QueuedPod, result: AttemptResult): void {
+    const started = this.attemptStarted.get(q.key);
+    this.attemptStarted.delete(q.key);
+    if (started !== undefined) this.cfg.metrics?.attempt(this.schedulerName, result, (this.clock.now().getTime() - started) / 1000);
   }
 
   private waitForBindingSlot(): Promise<void> {

@@ -166,7 +166,12 @@ current-context: x
     const [cpu] = findSamples(cadvisor.body, 'container_cpu_usage_seconds_total', { namespace: ns, pod: 'scraped', container: 'main', image: 'minato.local/busybox:1' });
     assert.ok(cpu && cpu.value > 0, cadvisor.body);
     assert.match(cpu.labels.id ?? '', /^\/minato-/);
-    for (const [what, text] of [['kubelet', own.body], ['cadvisor', cadvisor.body]] as const) {
+    // The in-process scheduler and controllers report on the API server's registry.
+    const api = await ok(k, ['get', '--raw', '/metrics']);
+    assert.ok(sampleSum(api, 'scheduler_schedule_attempts_total', { result: 'scheduled' }) >= 1, 'scheduler attempts');
+    assert.ok(sampleSum(api, 'workqueue_adds_total') > 0, 'workqueue adds');
+    assert.ok(sampleSum(api, 'apiserver_storage_objects', { resource: 'pods' }) >= 1, 'stored pods');
+    for (const [what, text] of [['kubelet', own.body], ['cadvisor', cadvisor.body], ['apiserver', api]] as const) {
       const check = await promtoolCheck(text);
       assert.equal(check.code, 0, `${what}: ${check.output}`);
     }
