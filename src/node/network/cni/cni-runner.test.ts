@@ -110,4 +110,9 @@ describe('planPeerRoutes', () => {
     ];
     assert.deepEqual(planPeerRoutes(peers, new Set(['10.244.3.0/24'])), [{ dst: '10.244.2.0/24', via: '192.168.5.2' }]);
   });
+
+  it('gives no route to a peer on a loopback address (not reachable from another machine)', async () => {
+    const { planPeerRoutes } = await import('./peer-routes.ts');
+    assert.deepEqual(planPeerRoutes([{ podCidr: '10.244.2.0/24', nodeIP: '127.0.0.1' }], new Set()), []);
+  });
 });
