@@ -32,9 +32,9 @@ FROM scratch AS unused
 COPY file-that-does-not-exist /x
 
 FROM $BASE
-ARG GREETING
+ARG GREETING NOTE=none
 ENV APP_HOME=/srv/app
-LABEL org.example.greeting="\${GREETING}" org.example.escaped=\\$HOME
+LABEL org.example.greeting="\${GREETING}" org.example.escaped=\\$HOME org.example.note=$NOTE
 RUN echo 'app:x:1234:1234::/srv/app:/bin/sh' >> /etc/passwd && \\
     echo 'app:x:1234:' >> /etc/group
 WORKDIR $APP_HOME
@@ -128,7 +128,7 @@ describe('ImageBuilder (root, runc)', () => {
     assert.equal(config.WorkingDir, '/srv/app');
     assert.deepEqual(config.Cmd, ['/usr/local/bin/run.sh']);
     assert.deepEqual(config.ExposedPorts, { '8080/tcp': {} });
-    assert.deepEqual(config.Labels, { 'org.example.greeting': 'hi', 'org.example.escaped': '$HOME' });
+    assert.deepEqual(config.Labels, { 'org.example.greeting': 'hi', 'org.example.escaped': '$HOME', 'org.example.note': 'none' });
     const env = config.Env as string[];
     assert.ok(env.includes('APP_HOME=/srv/app'), env.join(' '));
     assert.ok(!env.some((e) => e.startsWith('GREETING')), 'ARG values are not persisted');
@@ -176,6 +176,22 @@ describe('ImageBuilder (root, runc)', () => {
     assert.equal(second.result.imageId, first.result.imageId);
     console.log(`first build ${first.ms.toFixed(0)} ms, fully cached rebuild ${second.ms.toFixed(0)} ms`);
     assert.ok(second.ms * 3 < first.ms, `cached rebuild (${second.ms} ms) should be far faster than the first (${first.ms} ms)`);
+
+    // A build-arg only the final stage uses: the build stage comes entirely from the cache and is
+    // materialised from its cached layers for COPY --from (no RUN of it).
+    const noted = await build({ ...req, tags: ['minato.local/built:noted'], outputLayout: undefined, buildArgs: { ...req.buildArgs, NOTE: 'changed' } });
+    const useNoted = cacheUse(noted.logs);
+    for (const [step, cached] of useNoted) assert.equal(cached, [2, 3, 4, 5, 7, 8].includes(step), `step ${step}: ${noted.logs.join('\n')}`);
+    assert.equal(noted.logs.filter((l) => l.includes('Running in')).length, 1, 'only the final stage RUN after the LABEL');
+    const ctr2 = join(dir, 'ctr2');
+    const noteRootfs = (await store.prepareRootfs('minato.local/built:noted', ctr2)).rootfs;
+    try {
+      assert.equal(await readFile(join(noteRootfs, 'srv/app/greeting.txt'), 'utf8'), 'hi from stage build\n');
+      assert.equal(await readFile(join(noteRootfs, 'srv/app/combined.txt'), 'utf8'), 'A\nB\nPUBLIC\n');
+    } finally {
+      await store.releaseRootfs(ctr2);
+    }
+    await store.remove('minato.local/built:noted');
 
     // A changed source file: steps from its COPY on miss (in the build stage and, through COPY --from, in the final one).
     await writeFile(join(context, 'src/b.txt'), 'B2\n');
