@@ -7,6 +7,7 @@ import { startApiServer } from '../apiserver/api-server.ts';
 import { KubeClient } from '../client/kube-client.ts';
 import { ALL_CONTROLLERS } from '../controllers/all-controllers.ts';
 import { runControllerManager } from '../controllers/controller-manager.ts';
+import { createRootCaPublisherController } from '../controllers/root-ca-publisher/root-ca-publisher-controller.ts';
 import { DirectoryProvisioner } from '../controllers/volume-binder/directory-provisioner.ts';
 import { createVolumeBinderController } from '../controllers/volume-binder/volume-binder-controller.ts';
 import { createServiceLbController } from '../controllers/service-lb/service-lb-controller.ts';
@@ -72,6 +73,7 @@ export function registerServerCommand(program: Command): void {
           ...ALL_CONTROLLERS,
           volumebinder: (ctx: Ctx) => createVolumeBinderController(ctx, { provisioners: [provisioner] }),
           servicelb: (ctx: Ctx) => createServiceLbController(ctx, { pool: flags.lbPool }),
+          'root-ca-cert-publisher': (ctx: Ctx) => createRootCaPublisherController(ctx, server.pki.ca.cert),
         };
         // Controllers and scheduler report on the API server's registry: one scrape of /metrics covers the process.
         const queueMetrics = createWorkQueueMetrics(server.metricsRegistry);
