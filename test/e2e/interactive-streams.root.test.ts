@@ -51,7 +51,7 @@ async function onTerminal(argv: string[], rows: number, cols: number): Promise<T
     resize: async (r, c) => void (await run('/usr/bin/stty', ['-F', ttyPath, 'rows', String(r), 'cols', String(c)])),
     async expect(re, opts = {}) {
       let lastType = Date.now();
-      return waitFor(`${String(re)} on the terminal (output so far: ${JSON.stringify(out.slice(-300))})`, async () => {
+      const seen = () => {
         const m = re.exec(out.slice(opts.from ?? 0));
         if (m) return m[0];
         if (opts.retype && Date.now() - lastType > 1000) {
@@ -59,7 +59,10 @@ async function onTerminal(argv: string[], rows: number, cols: number): Promise<T
           lastType = Date.now();
         }
         return undefined;
-      }, 30_000, 50);
+      };
+      return waitFor(`${String(re)} on the terminal`, async () => seen(), 30_000, 50).catch((e: Error) => {
+        throw new Error(`${e.message}; terminal output: ${JSON.stringify(out.slice(-400))}`);
+      });
     },
     exited,
     child,

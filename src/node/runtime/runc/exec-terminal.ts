@@ -15,7 +15,7 @@ import type { ExecOptions, TerminalSize } from '../container-runtime.ts';
 import { startAttachRelay } from './attach-relay.ts';
 import type { OciSpec } from './oci-spec.ts';
 import { SyncMessages } from './sync-messages.ts';
-import { forwardTerminalSizes, writeTerminalSize } from './terminal-control.ts';
+import { forwardTerminalSizes } from './terminal-control.ts';
 
 /** How long the exec waits for the client's first terminal size (kubectl sends it at once). */
 const FIRST_SIZE_WAIT_MS = 500;
@@ -62,7 +62,7 @@ async function runSession(t: TerminalExecTarget, command: string[], options: Exe
     if (started.data <= 0) throw new Error(`runc exec failed: ${(started.message ?? 'no reason given').trim()}`);
     execPid = started.data;
     if (options.signal?.aborted) onAbort();
-    if (sizes && firstSize) void forwardRemainingSizes(t.sessionDir, initial ? undefined : firstSize, sizes);
+    if (sizes && firstSize) void forwardTerminalSizes(t.sessionDir, remainingSizes(initial ? undefined : firstSize, sizes));
     const exit = await sync.next();
     await relay.done;
     return exit.data;
@@ -124,13 +124,14 @@ async function execProcess(bundle: string, command: string[], env: Record<string
   return { ...config.process, terminal: true, args: command, env: [...config.process.env, ...extraEnv], ...(consoleSize ? { consoleSize } : {}) };
 }
 
-/** Applies the first size if it came after the process started, then every later one. */
-async function forwardRemainingSizes(dir: string, pendingFirst: Promise<IteratorResult<TerminalSize>> | undefined, rest: AsyncIterator<TerminalSize>) {
+/** The sizes still to apply: the first one if it came after the process started, then every later one. */
+async function* remainingSizes(pendingFirst: Promise<IteratorResult<TerminalSize>> | undefined, rest: AsyncIterator<TerminalSize>) {
   if (pendingFirst) {
     const r = await pendingFirst;
-    if (r.done || !(await writeTerminalSize(dir, r.value))) return;
+    if (r.done) return;
+    yield r.value;
   }
-  await forwardTerminalSizes(dir, { [Symbol.asyncIterator]: () => rest });
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
 }
 
 function killQuietly(pid: number): void {

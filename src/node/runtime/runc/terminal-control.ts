@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { TerminalSize } from '../container-runtime.ts';
 
 const WIN_RESIZE_EVENT = 1;
@@ -26,9 +27,35 @@ export async function writeTerminalSize(bundle: string, size: TerminalSize): Pro
   }
 }
 
-/** Applies every size from `sizes` until it ends or conmon has gone. */
+/**
+ * Gap between two writes to `ctl`. conmon 2.1.6 (Debian 12) mis-parses a read holding two lines:
+ * it applies the first line twice and drops the second (fixed upstream later, "Fix terminal resize
+ * event processing"). kubectl sends two sizes at once when it attaches (size+1, then the size), so
+ * sizes are spaced out and only the newest waiting one is sent.
+ */
+const RESIZE_GAP_MS = 30;
+
+/** Applies the sizes from `sizes`, newest first-come, until they end or conmon has gone. */
 export async function forwardTerminalSizes(bundle: string, sizes: AsyncIterable<TerminalSize>): Promise<void> {
+  const waiting: { size?: TerminalSize; ended: boolean; wake?: () => void } = { ended: false };
+  const writer = (async () => {
+    for (;;) {
+      const size = waiting.size;
+      if (!size) {
+        if (waiting.ended) return;
+        await new Promise<void>((resolve) => (waiting.wake = resolve));
+        continue;
+      }
+      waiting.size = undefined;
+      if (!(await writeTerminalSize(bundle, size))) return;
+      await delay(RESIZE_GAP_MS);
+    }
+  })();
   for await (const size of sizes) {
-    if (!(await writeTerminalSize(bundle, size))) return;
+    waiting.size = size;
+    waiting.wake?.();
   }
+  waiting.ended = true;
+  waiting.wake?.();
+  await writer;
 }
