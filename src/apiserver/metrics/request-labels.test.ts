@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBackend } from '../../storage/memory/memory-backend.ts';
+import type { Store } from '../../storage/types.ts';
 import { classifyRequest, type RequestFacts } from './request-labels.ts';
-import { applyEvents, countObjects } from './storage-object-counts.ts';
+import { Registry } from 'prom-client';
+import { applyEvents, countObjects, registerStorageObjectCounts } from './storage-object-counts.ts';
 import { resourceOfKey } from './store-metrics.ts';
 
 const known: RequestFacts['known'] = (group, version, resource) => `${group}/${version}/${resource}` !== '/v1/widgets';
@@ -72,6 +74,24 @@ describe('apiserver_storage_objects bookkeeping', () => {
       { type: 'delete', kv: kv('/registry/core/configmaps/ns/c0') },
     ]);
     assert.deepEqual(Object.fromEntries(counts), { configmaps: 1202, 'deployments.apps': 2 });
+    await store.close();
+  });
+
+  it('answers a scrape without the gauge when counting fails, and counts on the next one', async () => {
+    const store = new MemoryBackend();
+    await store.create('/registry/core/pods/ns/p', '{}');
+    let broken = true;
+    const flaky: Store = Object.assign(Object.create(store) as Store, { list: (o: Parameters<Store['list']>[0]) => (broken ? Promise.reject(new Error('store down')) : store.list(o)) });
+    const registry = new Registry();
+    const stop = new AbortController();
+    registerStorageObjectCounts({ registry, store: flaky, signal: stop.signal });
+    assert.doesNotMatch(await registry.metrics(), /apiserver_storage_objects\{/);
+    broken = false;
+    assert.match(await registry.metrics(), /apiserver_storage_objects\{resource="pods"\} 1/);
+    await store.create('/registry/core/pods/ns/q', '{}');
+    await new Promise((r) => setImmediate(r));
+    assert.match(await registry.metrics(), /apiserver_storage_objects\{resource="pods"\} 2/);
+    stop.abort();
     await store.close();
   });
 });

@@ -57,11 +57,12 @@ export function registerStorageObjectCounts(d: { registry: Registry; store: Stor
     registers: [d.registry],
     async collect() {
       if (d.signal.aborted) return;
-      tracked ??= start().catch((err: unknown) => {
+      tracked ??= start();
+      // A failed count leaves the gauge empty for this scrape (the rest of /metrics still answers); the next one counts again.
+      const counts = await tracked.catch(() => {
         tracked = undefined;
-        throw err;
+        return new Map<string, number>();
       });
-      const counts = await tracked;
       this.reset();
       for (const [resource, n] of counts) this.set({ resource }, n);
     },
