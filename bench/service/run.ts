@@ -1,25 +1,41 @@
 /**
  * `npm run bench:service` (root): the data path of a Service on `minato server`'s real node. Two
- * busybox httpd pods behind a LoadBalancer Service (it has a ClusterIP too); from the host, N
- * concurrent connection-per-request HTTP/1.0 GETs for a few seconds each, straight to the pod IPs
- * (round robin), through the LoadBalancer IP, through the ClusterIP (the proxy DNATs
- * host-originated traffic in its nat output chain), and through nginx as a TCP stream proxy in
- * front of the same two pods — the userspace reference. Target: Service paths ≥ 0.9× direct.
+ * pods (a tiny Node.js HTTP server in the `node` base image) behind a LoadBalancer Service; Debian's
+ * `wrk` loads them from the host, with fixed connections, straight to the pod IPs, through the
+ * ClusterIP (the proxy DNATs host-originated traffic in its nat output chain), the LoadBalancer IP,
+ * the NodePort, and nginx as a TCP stream proxy (the userspace reference). Two modes, same run:
+ * HTTP/1.1 keep-alive (measures forwarding itself: DNAT is per connection, then the conntrack fast
+ * path) and a new connection per request. Paths and modes are interleaved, repeated, and the median
+ * of the repeats printed. Target: Service paths ≥ 0.9× direct.
+ *
+ * Each path reaches its own pod port: with a new connection per request the pods hold closed
+ * connections in TIME_WAIT, and a reused 4-tuple is only accepted when its SYN's TCP timestamp is
+ * newer — true within one path (one client address pair, one timestamp offset), not across paths,
+ * which used to cost ~1 s SYN retransmits. Separate ports keep the paths' 4-tuples apart without
+ * touching host sysctls.
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ok } from '../../test/support/kubectl.ts';
+import { waitFor } from '../../test/support/eventually.ts';
 import { manifestFile } from '../../test/e2e/e2e-helpers.ts';
 import { machine, startAgentCluster } from '../support/agent-server.ts';
-import { summarize, type Summary } from '../support/stats.ts';
+import { runWrk, type WrkResult } from './wrk.ts';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const THREADS = 2;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NGINX = '/usr/sbin/nginx';
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+/** Pod port per path: direct, ClusterIP, LoadBalancer, NodePort, nginx. */
+const PORTS = { direct: 8080, clusterIP: 8081, lb: 8082, nodePort: 8083, nginx: 8084 };
+
+const SERVER = `const http = require('http');
+for (const p of ${JSON.stringify(Object.values(PORTS))}) http.createServer((q, s) => s.end('hello\\n')).listen(p);`;
 
 const MANIFEST = `
 apiVersion: v1
@@ -37,11 +53,10 @@ spec:
     spec:
       terminationGracePeriodSeconds: 1
       containers:
-        - name: httpd
-          image: minato.local/busybox:1
-          command: ["sh", "-c", "mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          ports: [{ containerPort: 8080, name: http }]
-          readinessProbe: { tcpSocket: { port: http }, periodSeconds: 1 }
+        - name: web
+          image: minato.local/node:20
+          command: [node, -e, ${JSON.stringify(SERVER)}]
+          readinessProbe: { tcpSocket: { port: ${PORTS.direct} }, periodSeconds: 1 }
 ---
 apiVersion: v1
 kind: Service
@@ -49,55 +64,16 @@ metadata: { name: web, namespace: bench-svc }
 spec:
   type: LoadBalancer
   selector: { app: web }
-  ports: [{ name: http, port: 80, targetPort: http }]
+  ports:
+    - { name: cluster, port: 80, targetPort: ${PORTS.clusterIP} }
+    - { name: lb, port: 81, targetPort: ${PORTS.lb} }
+    - { name: node, port: 82, targetPort: ${PORTS.nodePort} }
 `;
 
-/** One HTTP/1.0 GET on a fresh connection; resolves when the server closes it after a 200. */
-function get(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host, port });
-    let head = '';
-    s.setTimeout(5000, () => s.destroy(new Error(`${host}:${port}: timeout`)));
-    s.on('connect', () => s.write(`GET / HTTP/1.0\r\nHost: ${host}\r\n\r\n`));
-    s.on('data', (c: Buffer) => {
-      if (head.length < 16) head += c.toString('latin1');
-    });
-    s.on('end', () => (head.startsWith('HTTP/1.0 200') || head.startsWith('HTTP/1.1 200') ? resolve() : reject(new Error(`${host}:${port}: ${head.slice(0, 40)}`))));
-    s.on('error', reject);
-  });
+interface Path {
+  label: string;
+  targets: string[];
 }
-
-interface Tally {
-  samples: number[];
-  errors: number;
-  seconds: number;
-}
-type Row = Summary & { errors: number; slow: number };
-
-/** `CONCURRENCY` closed-loop workers for `seconds`, adding to `tally`; `target(i)` picks the address of request i. */
-async function load(tally: Tally, seconds: number, target: (i: number) => [string, number]): Promise<void> {
-  let n = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const [host, port] = target(n++);
-        const t = performance.now();
-        try {
-          await get(host, port);
-          tally.samples.push(performance.now() - t);
-        } catch {
-          tally.errors++;
-        }
-      }
-    }),
-  );
-  tally.seconds += (performance.now() - start) / 1000;
-}
-
-/** Requests over 900 ms are SYN retransmits (a dropped connection attempt), not slow servers. */
-const row = (t: Tally): Row => ({ ...summarize(t.samples, t.seconds), errors: t.errors, slow: t.samples.filter((v) => v > 900).length });
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -109,76 +85,111 @@ function freePort(): Promise<number> {
   });
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** nginx (Debian's nginx-light + libnginx-mod-stream) as a TCP stream proxy in front of both pods. */
+async function startNginx(dir: string, podIps: string[]): Promise<{ port: number; stop(): Promise<void> }> {
+  const conf = join(dir, 'nginx.conf');
+  const port = await freePort();
+  await writeFile(conf, [
+    `load_module ${STREAM_MODULE};`,
+    'daemon off;',
+    'worker_processes auto;',
+    `pid ${join(dir, 'nginx.pid')};`,
+    `error_log ${join(dir, 'nginx-error.log')} warn;`,
+    'events { worker_connections 4096; }',
+    `stream { upstream pods { ${podIps.map((ip) => `server ${ip}:${PORTS.nginx};`).join(' ')} } server { listen 127.0.0.1:${port}; proxy_pass pods; } }`,
+  ].join('\n'));
+  const child = spawn(NGINX, ['-e', join(dir, 'nginx-error.log'), '-p', dir, '-c', conf], { stdio: 'ignore' });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGQUIT');
+    await exited;
+  };
+  try {
+    await waitFor('nginx listening', () => new Promise<true>((resolve, reject) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) {
+      this.destroy();
+      resolve(true);
+    }).once('error', reject)), 10_000);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stop };
+}
+
+/**
+ * Median req/s, latencies and — because the machine is shared and its load drifts — the median of
+ * the per-round ratios to the direct run of the same round.
+ */
+function printMode(title: string, paths: Path[], results: WrkResult[][]): void {
+  const direct = results[0] ?? [];
+  console.log(`\n${title}`);
+  for (const [i, p] of paths.entries()) {
+    const rs = results[i] ?? [];
+    const rps = rs.map((r) => r.requestsPerSecond);
+    const ratio = median(rs.map((r, round) => r.requestsPerSecond / (direct[round]?.requestsPerSecond ?? Number.NaN)));
+    const errors = rs.reduce((a, r) => a + r.errors, 0);
+    console.log(
+      `  ${p.label.padEnd(40)} ${median(rps).toFixed(0).padStart(6)} req/s (${Math.min(...rps).toFixed(0)}–${Math.max(...rps).toFixed(0)})` +
+        `   p50 ${median(rs.map((r) => r.p50Ms)).toFixed(2).padStart(5)} ms   p99 ${median(rs.map((r) => r.p99Ms)).toFixed(1).padStart(5)} ms` +
+        `   max ${median(rs.map((r) => r.maxMs)).toFixed(0).padStart(4)} ms   ${ratio.toFixed(2)}× direct${errors ? `   errors ${errors}` : ''}`,
+    );
   }
 }
 
 console.log(`machine: ${machine()}`);
-const cluster = await startAgentCluster();
-let nginx: ReturnType<typeof spawn> | undefined;
+const cluster = await startAgentCluster(['node']);
+let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
 try {
   const { k } = cluster;
   await ok(k, ['apply', '-f', manifestFile(MANIFEST)]);
   await ok(k, ['-n', 'bench-svc', 'rollout', 'status', 'deployment/web', '--timeout=120s']);
   const podIps = (await ok(k, ['-n', 'bench-svc', 'get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}'])).split(' ').filter(Boolean);
   if (podIps.length !== 2) throw new Error(`expected 2 pod IPs, got ${podIps.join(',')}`);
-  const clusterIp = await ok(k, ['-n', 'bench-svc', 'get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
-  const lbIp = await eventually('LoadBalancer IP', async () => (await ok(k, ['-n', 'bench-svc', 'get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined);
-  // Both endpoints programmed before measuring (the EndpointSlice follows readiness).
-  await eventually('service answers', async () => ((await get(clusterIp, 80), await get(lbIp, 80)), true));
+  const svc = (path: string) => ok(k, ['-n', 'bench-svc', 'get', 'svc', 'web', '-o', `jsonpath={${path}}`]);
+  const clusterIp = await svc('.spec.clusterIP');
+  const nodePort = await svc('.spec.ports[2].nodePort');
+  const lbIp = await waitFor('LoadBalancer IP', async () => (await svc('.status.loadBalancer.ingress[0].ip')) || undefined, 60_000);
+  if (!process.env.BENCH_NO_NGINX) nginx = await startNginx(cluster.dir, podIps);
 
-  let nginxPort = 0;
-  let nginxNote = '';
-  if (!process.env.BENCH_NO_NGINX) {
-    const conf = join(cluster.dir, 'nginx.conf');
-    nginxPort = await freePort();
-    await writeFile(conf, [
-      `load_module ${STREAM_MODULE};`,
-      'daemon off;',
-      'worker_processes auto;',
-      `pid ${join(cluster.dir, 'nginx.pid')};`,
-      `error_log ${join(cluster.dir, 'nginx-error.log')} warn;`,
-      'events { worker_connections 4096; }',
-      `stream { upstream pods { ${podIps.map((ip) => `server ${ip}:8080;`).join(' ')} } server { listen 127.0.0.1:${nginxPort}; proxy_pass pods; } }`,
-    ].join('\n'));
-    nginx = spawn(NGINX, ['-e', join(cluster.dir, 'nginx-error.log'), '-p', cluster.dir, '-c', conf], { stdio: 'ignore' });
-    await eventually('nginx listening', () => get('127.0.0.1', nginxPort).then(() => true), 10_000);
-    nginxNote = ' (nginx-light + libnginx-mod-stream, stream proxy_pass, round robin)';
-  }
-
-  const paths: Array<[string, (i: number) => [string, number]]> = [
-    ['direct to the pod IPs (round robin)', (i) => [podIps[i % 2]!, 8080]],
-    [`LoadBalancer IP ${lbIp}:80`, () => [lbIp, 80]],
-    [`ClusterIP ${clusterIp}:80 from the host`, () => [clusterIp, 80]],
-    ...(nginxPort ? [[`nginx stream proxy 127.0.0.1:${nginxPort}`, () => ['127.0.0.1', nginxPort]] as [string, (i: number) => [string, number]]] : []),
+  const paths: Path[] = [
+    { label: 'direct to the 2 pod IPs', targets: podIps.map((ip) => `${ip}:${PORTS.direct}`) },
+    { label: `ClusterIP ${clusterIp}:80 from the host`, targets: [`${clusterIp}:80`] },
+    { label: `LoadBalancer IP ${lbIp}:81`, targets: [`${lbIp}:81`] },
+    { label: `NodePort 127.0.0.1:${nodePort}`, targets: [`127.0.0.1:${nodePort}`] },
+    ...(nginx ? [{ label: `nginx stream proxy 127.0.0.1:${nginx.port}`, targets: [`127.0.0.1:${nginx.port}`] }] : []),
   ];
-  // Interleaved 1 s rounds: every path connects from the host's bridge address to the same pod
-  // ports, and HTTP/1.0 leaves each closed connection in TIME_WAIT inside the pod, so whichever
-  // path ran later would meet more reused 4-tuples (SYN → challenge ACK → 1 s retransmit).
-  const tallies = paths.map((): Tally => ({ samples: [], errors: 0, seconds: 0 }));
-  for (let round = 0; round < SECONDS; round++) {
-    for (const [i, [, target]] of paths.entries()) await load(tallies[i]!, 1, target);
+  const scriptFile = join(cluster.dir, 'targets.lua');
+  // Every path answers (both endpoints programmed: the EndpointSlice follows readiness) before measuring.
+  for (const p of paths) {
+    await waitFor(`${p.label} answers`, async () => ((await runWrk({ targets: p.targets, connections: 2, threads: THREADS, seconds: 1, closeEach: true, scriptFile })).errors === 0 ? true : undefined), 60_000, 500);
   }
-  const rows = paths.map(([label], i): [string, Row] => [label, row(tallies[i]!)]);
-
-  const direct = rows[0]![1].perSecond;
-  console.log(`\nService data path, ${CONCURRENCY} concurrent HTTP/1.0 GETs (new connection each), ${SECONDS} × 1 s interleaved per path, busybox httpd ×2:`);
-  for (const [label, s] of rows) {
-    console.log(`  ${label.padEnd(44)} ${s.perSecond.toFixed(0).padStart(6)} req/s   p50 ${s.p50.toFixed(2).padStart(6)} ms   p99 ${s.p99.toFixed(2).padStart(6)} ms   max ${s.max.toFixed(0).padStart(5)} ms   ${(s.perSecond / direct).toFixed(2)}× direct${s.errors ? `   errors ${s.errors}` : ''}${s.slow ? `   >900 ms ${s.slow}` : ''}`);
+  const modes = [
+    { closeEach: false, title: `HTTP/1.1 keep-alive, wrk ${THREADS} threads × ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s runs per path:` },
+    { closeEach: true, title: `New connection per request (Connection: close), wrk ${THREADS} threads × ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s runs per path:` },
+  ];
+  const results = modes.map(() => paths.map((): WrkResult[] => []));
+  const loadBefore = loadavg();
+  // Round 0 warms up (the servers' JIT, conntrack, nginx workers) and is not counted.
+  for (let round = -1; round < ROUNDS; round++) {
+    for (const [m, mode] of modes.entries()) {
+      for (const [i, p] of paths.entries()) {
+        const r = await runWrk({ targets: p.targets, connections: CONNECTIONS, threads: THREADS, seconds: round < 0 ? 1 : SECONDS, closeEach: mode.closeEach, scriptFile });
+        if (round >= 0) results[m]?.[i]?.push(r);
+      }
+    }
   }
-  console.log(`  (target: Service paths ≥ 0.90× direct)${nginxNote}`);
+  console.log(`\nService data path: 2 pods (Node.js http server, minato.local/node:20), load from the host by wrk (Debian 4.1.0); 1/5/15-min load average before ${loadBefore.map((l) => l.toFixed(1)).join(' ')}, after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  for (const [m, mode] of modes.entries()) printMode(mode.title, paths, results[m] ?? []);
+  console.log(`  (req/s: median and range of the runs; ratio: median over rounds of path ÷ direct in the same round; target: Service paths ≥ 0.90× direct${nginx ? '; nginx-light + libnginx-mod-stream, stream proxy_pass, round robin' : ''})`);
   await ok(k, ['delete', 'namespace', 'bench-svc', '--timeout=90s']);
 } finally {
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((r) => nginx?.once('exit', r));
-    nginx.kill('SIGQUIT');
-    await exited;
-  }
+  await nginx?.stop();
   await cluster.close();
 }

@@ -33,8 +33,11 @@ export function machine(): string {
   return `${c.length} × ${c[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 }
 
-/** Starts the single-node cluster; `onSignal` cleanup makes an interrupted run leave no host objects. */
-export async function startAgentCluster(): Promise<AgentCluster> {
+/**
+ * Starts the single-node cluster; `onSignal` cleanup makes an interrupted run leave no host objects.
+ * `baseImages` (`minato image build-base` kinds) are imported into the node's store first.
+ */
+export async function startAgentCluster(baseImages: Array<'busybox' | 'node'> = ['busybox']): Promise<AgentCluster> {
   requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
   requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
   const id = randomBytes(3).toString('hex');
@@ -55,8 +58,10 @@ export async function startAgentCluster(): Promise<AgentCluster> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
+    for (const kind of baseImages) {
+      await minato(['image', 'build-base', kind, '-o', join(dir, `${kind}-layout`)]);
+      await minato(['image', 'import', join(dir, `${kind}-layout`), '--data-dir', join(dir, 'server', 'agent')]);
+    }
     server = await startServerProcess({
       dataDir: join(dir, 'server'),
       agent: true,
