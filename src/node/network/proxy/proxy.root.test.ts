@@ -13,6 +13,7 @@ import { ClusterDnsServer } from '../dns/dns-server.ts';
 import { MemoryDnsRecords } from '../dns/records.ts';
 import { LoadBalancerAllocator } from './lb-allocator.ts';
 import { NftServiceProxy } from './service-proxy.ts';
+import { startOutsideClient } from './test-support.ts';
 import type { ProxyService, ProxyState } from './types.ts';
 
 describe('NftServiceProxy (root)', () => {
@@ -113,6 +114,32 @@ describe('NftServiceProxy (root)', () => {
     await assert.rejects(httpGet(lbWeb, 80, { timeoutMs: 2000 }), /ECONNREFUSED/);
     await assert.rejects(httpGet('127.0.0.1', nodePort, { timeoutMs: 2000 }), /ECONNREFUSED/);
     await proxy.apply(state());
+  });
+
+  it('externalTrafficPolicy Local: an outside client reaches local endpoints only, none local → dropped; the host still reaches all', async () => {
+    const outside = await startOutsideClient(id, `${lbWeb}/32`);
+    const local = (a: boolean, b: boolean): ProxyState => ({
+      services: [service({ externalTrafficPolicy: 'Local', endpoints: [{ ip: ip.a ?? '', port: 8080, portName: 'http', ready: true, local: a }, { ip: ip.b ?? '', port: 8080, portName: 'http', ready: true, local: b }] })],
+    });
+    const fromOutside = async (url: string, n: number): Promise<Set<string | undefined>> => {
+      const seen = new Set<string | undefined>();
+      for (let i = 0; i < n; i++) seen.add(await httpGetFrom(outside.ns, url));
+      return seen;
+    };
+    try {
+      await proxy.apply(local(true, false));
+      assert.deepEqual([...(await fromOutside(`http://${outside.hostAddress}:${nodePort}/`, 8))], ['podA']);
+      assert.deepEqual([...(await fromOutside(`http://${lbWeb}/`, 8))], ['podA']);
+      assert.deepEqual([...(await bodies('127.0.0.1', nodePort, 16))].sort(), ['podA', 'podB']);
+      await proxy.apply(local(false, false));
+      // Dropped, not refused: the client hears nothing (kube-proxy: a node without local endpoints blackholes).
+      const r = await runCommand('ip', ['netns', 'exec', outside.ns, 'busybox', 'wget', '-q', '-O', '-', `http://${outside.hostAddress}:${nodePort}/`], { timeoutMs: 2000 });
+      assert.equal(r.code, 124, `${r.code} ${r.stdout} ${r.stderr}`);
+      assert.deepEqual([...(await bodies(lbWeb, 80, 12))].sort(), ['podA', 'podB']);
+    } finally {
+      await outside.remove();
+      await proxy.apply(state());
+    }
   });
 
   it('applies a table of 1000 services in one nft transaction', async () => {
