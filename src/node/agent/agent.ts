@@ -15,7 +15,7 @@ import { R } from '../../client/resource-ref.ts';
 import type { PodNetwork } from '../network/cni/pod-network.ts';
 import { mustRun, runCommand } from '../network/exec.ts';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
-import { apiObjectSource } from '../volumes/object-source.ts';
+import { apiObjectSource, sharedObjectSource } from '../volumes/object-source.ts';
 import { PodVolumes } from '../volumes/pod-volumes.ts';
 import { ServiceAccountTokens } from '../volumes/service-account-token.ts';
 import { CrashBackoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
@@ -137,9 +137,11 @@ export async function runAgent(cfg: AgentConfig, outerSignal: AbortSignal): Prom
 }
 
 const DEFAULT_PARALLEL_POD_STARTS = 4;
+/** How long pods share one read of a ConfigMap or Secret (updates reach files within refresh + this). */
+const OBJECT_CACHE_TTL_MS = 5000;
 
 function workerContext(cfg: AgentConfig, allocatable: Record<string, string>, nodeIP: string): WorkerContext {
-  const objects = apiObjectSource(cfg.client);
+  const objects = sharedObjectSource(apiObjectSource(cfg.client), cfg.clock, OBJECT_CACHE_TTL_MS);
   const tokens = new ServiceAccountTokens(cfg.client, cfg.clock);
   const node = { allocatableCpu: allocatable.cpu ?? '1', allocatableMemory: allocatable.memory ?? '1Gi', hostIP: nodeIP };
   return {

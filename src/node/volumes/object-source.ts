@@ -3,6 +3,7 @@ import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret } from 
 import { isNotFound } from '../../client/api-error.ts';
 import type { KubeClient } from '../../client/kube-client.ts';
 import { R, type ResourceRef } from '../../client/resource-ref.ts';
+import type { Clock } from '../../client/clock.ts';
 
 /** Read access to the objects a pod references. */
 export interface PodObjectSource {
@@ -28,5 +29,30 @@ export function apiObjectSource(client: KubeClient): PodObjectSource {
     secret: (ns, name) => getOrUndefined<Secret>(client, R.secrets, ns, name),
     claim: (ns, name) => getOrUndefined<PersistentVolumeClaim>(client, R.persistentvolumeclaims, ns, name),
     volume: (name) => getOrUndefined<PersistentVolume>(client, R.persistentvolumes, undefined, name),
+  };
+}
+
+/**
+ * Shares ConfigMap and Secret reads between pods for `ttlMs` (the kubelet's TTL cache strategy):
+ * every pod's token volume reads the same `kube-root-ca.crt`, and volumes are refreshed every few
+ * seconds, so without sharing a node with 100 pods GETs it 10 times a second. Concurrent reads of
+ * one object wait for the same request. Claims and volumes are read fresh: binding changes matter.
+ */
+export function sharedObjectSource(source: PodObjectSource, clock: Clock, ttlMs: number): PodObjectSource {
+  const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  function read<T>(key: string, fetch: () => Promise<T | undefined>): Promise<T | undefined> {
+    const now = clock.now().getTime();
+    const hit = entries.get(key);
+    if (hit && now - hit.at < ttlMs) return hit.value as Promise<T | undefined>;
+    const value = fetch();
+    entries.set(key, { at: now, value });
+    value.catch(() => entries.delete(key)); // errors are not remembered
+    return value;
+  }
+  return {
+    configMap: (ns, name) => read(`cm/${ns}/${name}`, () => source.configMap(ns, name)),
+    secret: (ns, name) => read(`secret/${ns}/${name}`, () => source.secret(ns, name)),
+    claim: (ns, name) => source.claim(ns, name),
+    volume: (name) => source.volume(name),
   };
 }
