@@ -7,14 +7,14 @@
  * node's address, that pods still cannot reach addresses outside the cluster, and a clean host after.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { issueLeafCert } from '../../src/apiserver/auth/pki-certs.ts';
+import { buildBusyboxImage } from '../../src/node/images/base-images.ts';
+import { ImageStore } from '../../src/node/images/image-store.ts';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
 import { runCommand } from '../../src/node/network/exec.ts';
 import { formatIpv4, parseCidr, subnetAt } from '../../src/node/network/ipv4.ts';
@@ -23,12 +23,10 @@ import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgrou
 import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
 import { waitFor } from '../support/eventually.ts';
 import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
 import { createNetnsMachine, startMachineAgent, type MachineAgent, type NetnsMachine } from '../support/netns-machine.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
-const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 const shortId = (nodeName: string) => createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
 
 /** A busybox web server pinned to a node by hostname that answers with its pod name. */
@@ -88,9 +86,11 @@ describe('two nodes on two network "machines": pod network, Services and DNS acr
     [pod1, pod2] = [subnetAt(cluster, 1), subnetAt(cluster, 2)];
     machine = await createNetnsMachine(id);
     m2NetnsInode = /\d+/.exec((await machine.exec(['readlink', '/proc/self/ns/net'])).stdout)?.[0] ?? '';
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'm2')]);
+    const tImages = Date.now();
+    // In-process (what `minato image build-base` / `image import` do): three CLI start-ups cost ~10 s on a busy box.
+    const layout = await buildBusyboxImage(join(dir, 'busybox-layout'), { name: 'minato.local/busybox:1', tag: '1' });
+    for (const d of ['server/agent', 'm2']) await new ImageStore({ root: join(dir, d, 'images') }).importArchive(layout.layoutDir);
+    figures.imagesMs = String(Date.now() - tImages);
     const t0 = Date.now();
     server = await startServerProcess({
       dataDir: join(dir, 'server'),
@@ -100,6 +100,7 @@ describe('two nodes on two network "machines": pod network, Services and DNS acr
         '--listen-address', machine.hostIP, '--lb-pool', `127.242.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit',
       ],
     });
+    figures.serverUpMs = String(Date.now() - t0);
     // The second machine dials the API server on the host's veth address (a SAN of the serving cert now).
     const admin = await readFile(server.kubeconfig, 'utf8');
     const m2Kubeconfig = join(dir, 'm2.kubeconfig');
