@@ -188,6 +188,17 @@ describe('interactive exec and attach through a real terminal (root, runc + conm
     });
   }
 
+  it('kubectl run -it --rm: a stdinOnce tty pod, attached at once, deleted after exit', async () => {
+    const term = await onTerminal(kubectlArgv('1.33', ['run', 'oneshot', '-it', '--rm', '--restart=Never', '--image=minato.local/busybox:1', '--', 'sh']), 40, 120);
+    await term.expect(/If you don't see a command prompt/);
+    await term.expect(/^hi-run-42\r?$/m, { retype: 'echo hi-run-$((6*7))\r' });
+    term.type('exit\r');
+    assert.equal(await term.exited, 0, term.output());
+    assert.match(term.output(), /pod "oneshot" deleted/);
+    const r = await (k['1.33'] as Kubectl)(['-n', ns, 'get', 'pod', 'oneshot']);
+    assert.match(r.stderr, /NotFound/);
+  });
+
   it('attach -i with stdinOnce: input reaches the process, and ending it closes the container stdin', async () => {
     const r = await (k['1.33'] as Kubectl)(['-n', ns, 'attach', '-i', 'once'], { input: 'one\ntwo\n' });
     assert.equal(r.code, 0, r.stderr);
