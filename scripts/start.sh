@@ -5,13 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data_dir="${MINATO_DATA_DIR:-.minato/server}"
 agent_args=()
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  missing=()
-  for pkg in etcd-server runc conmon containernetworking-plugins iptables nftables iproute2 busybox-static util-linux wrk conntrack prometheus; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-fi
+scripts/host-packages.sh runtime
 [ -d node_modules ] || npm ci --no-audit --no-fund
 if [ "$(id -u)" = 0 ]; then
   # The example image, built from this machine's busybox-static (no registry needed).

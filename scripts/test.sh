@@ -2,13 +2,14 @@
 # The whole suite (default), or one tier: `unit` (beside the code), `integration`, `e2e` (real kubectl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/host-packages.sh test
 [ -d node_modules ] || npm ci --no-audit --no-fund
 tier="${1:-all}"
 case "$tier" in
-  unit) roots=(src scripts) ;;
+  unit) roots=(src scripts bench) ;;
   integration) roots=(test/integration) ;;
   e2e) roots=(test/e2e) ;;
-  all) roots=(src scripts test) ;;
+  all) roots=(src scripts bench test) ;;
   *) echo "usage: npm test [-- unit|integration|e2e]" >&2; exit 2 ;;
 esac
 mapfile -t files < <(find "${roots[@]}" -name '*.test.ts' 2>/dev/null | sort)
