@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecOptions, TerminalSize } from '../container-runtime.ts';
-import { startAttachRelay } from './attach-relay.ts';
+import { startAttachRelay, type AttachRelay } from './attach-relay.ts';
 import type { OciSpec } from './oci-spec.ts';
 import { SyncMessages } from './sync-messages.ts';
 import { forwardTerminalSizes } from './terminal-control.ts';
@@ -52,8 +52,9 @@ async function runSession(t: TerminalExecTarget, command: string[], options: Exe
   let execPid = 0;
   const onAbort = () => (execPid > 0 ? killQuietly(execPid) : conmon.kill('SIGKILL'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const relay = await attachWhenReady(t, conmon, options);
+  let relay: AttachRelay | undefined;
   try {
+    relay = await attachWhenReady(t, conmon, options);
     const initial = firstSize ? await Promise.race([firstSize, delay(FIRST_SIZE_WAIT_MS).then(() => undefined)]) : undefined;
     const consoleSize = initial && !initial.done ? initial.value : undefined;
     await writeFile(specPath, JSON.stringify(await execProcess(t.bundle, command, options.env, consoleSize)));
@@ -68,13 +69,13 @@ async function runSession(t: TerminalExecTarget, command: string[], options: Exe
     return exit.data;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    relay.stop();
+    relay?.stop();
     conmon.kill('SIGKILL');
   }
 }
 
 /** Waits for conmon's attach socket, connects the client's streams to it, and returns the relay. */
-async function attachWhenReady(t: TerminalExecTarget, conmon: ChildProcess, options: ExecOptions) {
+async function attachWhenReady(t: TerminalExecTarget, conmon: ChildProcess, options: ExecOptions): Promise<AttachRelay> {
   const attachPipe = new SyncMessages(conmon.stdio.at(5) as Readable);
   startPipe(conmon).write('0');
   const ready = await attachPipe.next().catch((e: Error) => ({ data: -1, message: e.message }));
