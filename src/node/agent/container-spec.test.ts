@@ -21,6 +21,9 @@ describe('containerUser', () => {
     assert.deepEqual(containerUser(pod, { name: 'c', securityContext: { runAsUser: 1234 } }), { uid: 1234, gid: 1000, additionalGids: [3000, 2000] });
     assert.deepEqual(containerUser({ spec: { containers: [] } }, { name: 'c' }, '65534:65534'), { uid: 65534, gid: 65534 });
     assert.equal(containerUser({ spec: { containers: [] } }, { name: 'c' }), undefined);
+    // The image user's own groups (from its /etc/group) come along, but not for a runAsUser override.
+    assert.deepEqual(containerUser({ spec: { containers: [] } }, { name: 'c' }, '2001:2001', [3001]), { uid: 2001, gid: 2001, additionalGids: [3001] });
+    assert.deepEqual(containerUser({ spec: { containers: [] } }, { name: 'c', securityContext: { runAsUser: 5 } }, '2001:2001', [3001]), { uid: 5, gid: 2001 });
   });
 });
 

@@ -30,13 +30,16 @@ export function containerResources(c: Container): ResourceSpec {
 }
 
 /** uid/gid from the container's securityContext, else the pod's, else the image's `User`. */
-export function containerUser(pod: Pod, c: Container, imageUser?: string): { uid: number; gid: number; additionalGids?: number[] } | undefined {
+export function containerUser(pod: Pod, c: Container, imageUser?: string, imageGroups: number[] = []): { uid: number; gid: number; additionalGids?: number[] } | undefined {
   const psc = pod.spec?.securityContext;
   const csc = c.securityContext;
   const [imgUid, imgGid] = (imageUser ?? '').split(':').map((s) => (/^\d+$/.test(s) ? Number(s) : undefined));
-  const uid = csc?.runAsUser ?? psc?.runAsUser ?? imgUid;
+  const runAs = csc?.runAsUser ?? psc?.runAsUser;
+  const uid = runAs ?? imgUid;
   const gid = csc?.runAsGroup ?? psc?.runAsGroup ?? imgGid ?? (uid !== undefined ? 0 : undefined);
-  const extra = [...(psc?.supplementalGroups ?? []), ...(psc?.fsGroup !== undefined ? [psc.fsGroup] : [])];
+  // The image user's groups from /etc/group belong to that user only, not to a runAsUser override.
+  const fromImage = runAs === undefined ? imageGroups : [];
+  const extra = [...new Set([...fromImage, ...(psc?.supplementalGroups ?? []), ...(psc?.fsGroup !== undefined ? [psc.fsGroup] : [])])];
   if (uid === undefined && extra.length === 0) return undefined;
   return { uid: uid ?? 0, gid: gid ?? 0, ...(extra.length ? { additionalGids: extra } : {}) };
 }

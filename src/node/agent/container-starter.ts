@@ -7,6 +7,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerSpec, ContainerStatus } from '../runtime/container-runtime.ts';
 import type { VolumeOnHost } from '../volumes/pod-volumes.ts';
 import { containerMounts, containerResources, containerUser } from './container-spec.ts';
+import { resolveImageUser } from '../images/image-user.ts';
 import { containerArgv, containerEnv, EnvConfigError } from './env.ts';
 import { ImagePullError, type PullPolicy, type RegistryAuth } from './image-service.ts';
 import { authsForImage, registryAuths } from './pull-secrets.ts';
@@ -95,6 +96,15 @@ export async function startContainer(ctx: WorkerContext, pod: Pod, c: Container,
   if (spec.command.length === 0) return { ok: false, reason: 'CreateContainerConfigError', message: `no command specified for container ${c.name}` };
   try {
     spec.rootfs = await ctx.images.prepareRootfs(id, image);
+    if (img.config.user) {
+      // A named USER (e.g. `app`) means the image's own /etc/passwd, as runtimes resolve it; the runtime takes numbers.
+      const resolved = await resolveImageUser(spec.rootfs, img.config.user).catch((e: Error) => e);
+      if (resolved instanceof Error) {
+        await ctx.images.releaseRootfs(id).catch(() => undefined);
+        return { ok: false, reason: 'CreateContainerConfigError', message: `unable to find user ${img.config.user}: ${resolved.message}` };
+      }
+      spec.user = containerUser(pod, c, `${resolved.uid}:${resolved.gid}`, resolved.additionalGids);
+    }
     await ctx.runtime.createContainer(spec);
     await ctx.runtime.startContainer(id);
     return { ok: true, status: await ctx.runtime.containerStatus(id), imageId: img.imageId, pulled: img.pulled };

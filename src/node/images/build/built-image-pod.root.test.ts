@@ -1,8 +1,8 @@
 /**
  * A built image runs as a pod: `ImageBuilder` writes into the node's image store, then the real
  * agent (runc, CNI) runs a pod of it with no command of its own, so the image's ENTRYPOINT, CMD,
- * ENV, WORKDIR and USER decide what runs. USER is numeric here: the agent (container-spec.ts)
- * does not resolve a user *name* from the image's /etc/passwd yet (it runs such a pod as root).
+ * ENV, WORKDIR and USER decide what runs. USER is a name, which the agent resolves through the
+ * image's own /etc/passwd and /etc/group (uid, primary gid and supplementary groups).
  */
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -18,14 +18,14 @@ const DOCKERFILE = `ARG BASE
 FROM \${BASE} AS files
 COPY greeting.txt /out/
 FROM \${BASE}
-ARG APP_USER=app APP_UID=2001
-RUN echo "$APP_USER:x:2001:2001::/home/$APP_USER:/bin/sh" >> /etc/passwd && echo "$APP_USER:x:2001:" >> /etc/group
+ARG APP_USER=app
+RUN echo "$APP_USER:x:2001:2001::/home/$APP_USER:/bin/sh" >> /etc/passwd && echo "$APP_USER:x:2001:" >> /etc/group && echo "readers:x:3001:$APP_USER" >> /etc/group
 ENV GREETING_FILE=/srv/greeting.txt
 WORKDIR /srv
 COPY --from=files --chown=\${APP_USER} --chmod=0640 /out/greeting.txt ./
-USER \${APP_UID}:\${APP_UID}
+USER \${APP_USER}
 ENTRYPOINT ["/bin/sh", "-c"]
-CMD ["echo \\"uid=$(id -u) gid=$(id -g) pwd=$(pwd) $(cat $GREETING_FILE)\\""]
+CMD ["echo \\"uid=$(id -u) gid=$(id -g) groups=$(id -G) pwd=$(pwd) $(cat $GREETING_FILE)\\""]
 `;
 
 describe('a built image as a pod (root, runc + agent)', () => {
@@ -49,7 +49,7 @@ describe('a built image as a pod (root, runc + agent)', () => {
       tags: ['minato.local/built-pod:1'], contextDir: context, dockerfile: DOCKERFILE, buildArgs: { BASE: BUSYBOX },
     });
     assert.equal(built.steps, 11, logs.join('\n'));
-    assert.equal((await store.get('minato.local/built-pod:1'))?.config.user, '2001:2001');
+    assert.equal((await store.get('minato.local/built-pod:1'))?.config.user, 'app');
     await h.startAgent();
     const pod: Pod = {
       metadata: { name: 'built' },
@@ -62,7 +62,7 @@ describe('a built image as a pod (root, runc + agent)', () => {
     }, 40_000);
     const log = await h.getText('/api/v1/namespaces/default/pods/built/log');
     assert.equal(done.status?.phase, 'Succeeded', `${log.body}\n${h.logs.slice(-20).join('\n')}`);
-    assert.equal(log.body.trim(), 'uid=2001 gid=2001 pwd=/srv hello from a minato build');
+    assert.equal(log.body.trim(), 'uid=2001 gid=2001 groups=2001 3001 pwd=/srv hello from a minato build');
     await h.cluster.client.delete(R.pods, 'default', 'built');
   });
 });
