@@ -45,7 +45,7 @@ describe('runPeerNetwork against a real API server', () => {
         return Promise.resolve();
       },
     };
-    running = runPeerNetwork({ client: cluster.client, nodeName: 'self', routes, clock: realClock, log: () => undefined }, abort.signal);
+    running = runPeerNetwork({ client: cluster.client, nodeName: 'self', routes, clock: realClock, log: () => undefined, retryMs: 300 }, abort.signal);
   });
 
   after(async () => {
@@ -69,17 +69,17 @@ describe('runPeerNetwork against a real API server', () => {
     assert.equal(calls.length, 1, JSON.stringify(calls));
   });
 
-  it('syncs when a peer gets a pod CIDR, retries a failed sync on the next change, and drops deleted peers', async () => {
+  it('syncs when a peer gets a pod CIDR, retries a failed sync after retryMs, and drops deleted peers', async () => {
     failNext = true;
     const b = await cluster.client.get<Node>(R.nodes, undefined, 'no-cidr-yet');
     await cluster.client.update(R.nodes, { ...b, spec: { podCIDR: '10.1.3.0/24', podCIDRs: ['10.1.3.0/24'] } });
     const both = [{ podCidr: '10.1.2.0/24', nodeIP: '192.168.0.2' }, { podCidr: '10.1.3.0/24', nodeIP: '192.168.0.9' }];
     await eventually(() => assert.deepEqual(calls[1], both, 'the failing sync'), 5000);
-    // Any later Node event retries, although the peer list is the same.
-    const a = await cluster.client.get<Node>(R.nodes, undefined, 'a');
-    await cluster.client.update(R.nodes, { ...a, metadata: { ...a.metadata, labels: { beat: '2' } } });
+    // Retried after retryMs (the informer's resync), with no Node change at all; then quiet again.
     await eventually(() => assert.equal(calls.length, 3, 'retried'), 5000);
     assert.deepEqual(last(), both);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(calls.length, 3, 'no more syncs once it succeeded');
     await cluster.client.delete(R.nodes, undefined, 'a');
     await eventually(() => assert.deepEqual(last(), [both[1]], 'a is gone'), 5000);
   });

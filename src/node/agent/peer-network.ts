@@ -24,7 +24,7 @@ export interface PeerNetworkConfig {
   routes: PeerRouting;
   clock: Clock;
   log: AgentLog;
-  /** A failed sync is retried at the latest after this long (informer resync); default 30 s. */
+  /** A failed sync is retried after this long, on the next Node event or informer resync; default 30 s. */
   retryMs?: number;
 }
 
@@ -45,24 +45,36 @@ export function peersOf(nodes: readonly Node[], self: string): PeerNode[] {
  * not touch the kernel), one sync at a time; routes stay when the agent stops, since pods keep running.
  */
 export async function runPeerNetwork(cfg: PeerNetworkConfig, signal: AbortSignal): Promise<void> {
+  const retryMs = cfg.retryMs ?? 30_000;
   const informer = new Informer<Node>(cfg.client, R.nodes, {
     clock: cfg.clock,
-    resyncMs: cfg.retryMs ?? 30_000,
+    resyncMs: retryMs,
     onError: (err) => cfg.log('node watch failed', { err: String(err) }),
   });
   let applied = '';
+  let failedAt: number | undefined;
   let chain = Promise.resolve();
+  let queued = false;
+  // Bursts of Node events (a resync delivers every node) coalesce into one pass over the list.
   const schedule = (): void => {
+    if (queued) return;
+    queued = true;
     chain = chain.then(async () => {
+      queued = false;
       if (signal.aborted || !informer.hasSynced()) return;
       const peers = peersOf(informer.list(), cfg.nodeName);
       const key = JSON.stringify(peers);
-      if (key === applied) return;
+      // A failed list is retried on a timer, not on every Node event: with many unroutable peers
+      // (simulated nodes) each heartbeat would otherwise cost a round of `ip` calls.
+      const retryDue = failedAt !== undefined && cfg.clock.now().getTime() - failedAt >= retryMs;
+      if (key === applied && !retryDue) return;
+      applied = key;
       try {
         await cfg.routes.sync(peers);
-        applied = key;
-        cfg.log('peer routes synced', { peers: peers.map((p) => `${p.podCidr} via ${p.nodeIP}`) });
+        failedAt = undefined;
+        cfg.log('peer routes synced', { peers: peers.length });
       } catch (err) {
+        failedAt = cfg.clock.now().getTime();
         cfg.log('peer routes sync failed', { err: String(err) });
       }
     });
