@@ -39,3 +39,19 @@ test('a launcher that died is started again for the next command; the command in
     l.close();
   }
 });
+
+test('a cancelled command is killed (137); a background child holding the output pipe does not hold the answer', async () => {
+  const l = new CommandLauncher();
+  try {
+    const abort = new AbortController();
+    const started = Date.now();
+    const sleeping = l.launch({ kind: 'run', file: '/bin/sleep', args: ['30'] }, abort.signal);
+    setTimeout(() => abort.abort(), 50);
+    assert.equal((await sleeping).code, 137);
+    const leaky = await l.launch({ kind: 'run', file: '/bin/sh', args: ['-c', 'sleep 3 & echo done'] });
+    assert.deepEqual([leaky.code, leaky.stdout], [0, 'done\n']);
+    assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
+  } finally {
+    l.close();
+  }
+});

@@ -21,15 +21,21 @@ export class CommandLauncher {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  /** Sends one request and resolves with its answer; rejects when the command could not be started. */
-  launch(call: LaunchCall): Promise<LaunchResponse> {
+  /**
+   * Sends one request and resolves with its answer; rejects when the command could not be started.
+   * Aborting `signal` kills the command (SIGKILL); the answer then carries exit code 137.
+   */
+  launch(call: LaunchCall, signal?: AbortSignal): Promise<LaunchResponse> {
     const child = this.ensureChild();
     const id = this.nextId++;
+    const cancel = (): void => void child.stdin.write(`${JSON.stringify({ id: this.nextId++, kind: 'cancel', target: id })}\n`);
     return new Promise<LaunchResponse>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.holdLoop(true);
       child.stdin.write(`${JSON.stringify({ ...call, id })}\n`);
-    }).then((r) => {
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
+    }).finally(() => signal?.removeEventListener('abort', cancel)).then((r) => {
       if (r.error) throw Object.assign(new Error(`${call.file}: ${r.error.message}`), { code: r.error.code });
       return r;
     });

@@ -28,7 +28,14 @@ export interface SyncPipeRequest {
   timeoutMs: number;
 }
 
-export type LaunchRequest = RunRequest | SyncPipeRequest;
+/** Kill (SIGKILL) the command of an earlier run request; its answer then reports the signal. */
+export interface CancelRequest {
+  id: number;
+  kind: 'cancel';
+  target: number;
+}
+
+export type LaunchRequest = RunRequest | SyncPipeRequest | CancelRequest;
 
 /** The answer to one request; `error` when the command could not be started at all. */
 export interface LaunchResponse {

@@ -4,7 +4,8 @@
  * copy-on-write fault, about 70 ms of kernel time per spawn at a 300 MB heap — while forking this
  * small process costs well under a millisecond. It exits when its stdin closes (the agent is gone).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { readSyncMessage } from './sync-pipe.ts';
@@ -19,13 +20,27 @@ function failure(id: number, e: unknown): LaunchResponse {
   return { id, code: 127, stdout: '', stderr: '', error: { message: err.message ?? String(e), ...(err.code ? { code: err.code } : {}) } };
 }
 
+/** Commands in flight by request id, so that a cancel can reach them. */
+const running = new Map<number, ChildProcess>();
+
+/** How long output may still arrive after the command exited (a background child of it may hold the pipe open). */
+const DRAIN_MS = 200;
+
 function runCommand(req: RunRequest): void {
   const piped = req.input !== undefined || req.stdinPipe === true;
   const child = spawn(req.file, req.args, { env: req.env ?? process.env, stdio: [piped ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  running.set(req.id, child);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   let timedOut = false;
-  let failed = false;
+  let answered = false;
+  const answer = (r: LaunchResponse): void => {
+    if (answered) return;
+    answered = true;
+    running.delete(req.id);
+    if (timer) clearTimeout(timer);
+    reply(r);
+  };
   const timer = req.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
@@ -34,16 +49,17 @@ function runCommand(req: RunRequest): void {
     : undefined;
   child.stdout?.on('data', (b: Buffer) => out.push(b));
   child.stderr?.on('data', (b: Buffer) => err.push(b));
-  child.on('error', (e) => {
-    failed = true;
-    if (timer) clearTimeout(timer);
-    reply(failure(req.id, e));
-  });
-  child.on('close', (code, signal) => {
-    if (timer) clearTimeout(timer);
-    if (failed) return;
-    const exit = timedOut ? 124 : (code ?? (signal ? 128 : 1));
-    reply({ id: req.id, code: exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+  child.on('error', (e) => answer(failure(req.id, e)));
+  child.on('exit', (code, signal) => {
+    const finish = (): void => {
+      clearTimeout(drain);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const exit = timedOut ? 124 : (code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 1));
+      answer({ id: req.id, code: exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    };
+    const drain = setTimeout(finish, DRAIN_MS);
+    child.on('close', finish);
   });
   if (child.stdin) {
     // A command that exits before reading stdin makes the write fail with EPIPE; the exit code tells the story.
@@ -76,6 +92,7 @@ lines.on('line', (line) => {
   }
   try {
     if (req.kind === 'sync-pipe') startSyncPipe(req);
+    else if (req.kind === 'cancel') running.get(req.target)?.kill('SIGKILL');
     else runCommand(req);
   } catch (e) {
     reply(failure(req.id, e));

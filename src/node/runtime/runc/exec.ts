@@ -6,12 +6,14 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { ExecOptions } from '../container-runtime.ts';
+import { sharedLauncher } from '../../launcher/command-launcher.ts';
 
 /** How long to keep draining output after the exec'd process exited (a background child may hold the pipe). */
 const DRAIN_MS = 200;
 
 /** Spawns runc with the given arguments, wiring streams, and resolves to the exit code (128+n for signals). */
 export function runExec(runc: string, args: string[], options: ExecOptions): Promise<number> {
+  if (!options.stdin && !options.stdout && !options.stderr) return runDetachedExec(runc, args, options.signal);
   return new Promise((resolve, reject) => {
     const child = spawn(runc, args, { stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const stdout = child.stdout as Readable;
@@ -50,4 +52,14 @@ export function runExec(runc: string, args: string[], options: ExecOptions): Pro
       child.on('close', finish);
     });
   });
+}
+
+/**
+ * An exec nobody watches (exec probes, preStop hooks) runs from the launcher process: they repeat
+ * every few seconds per pod, and forking the agent's heap costs more than the probe.
+ */
+async function runDetachedExec(runc: string, args: string[], signal: AbortSignal | undefined): Promise<number> {
+  const r = await sharedLauncher().launch({ kind: 'run', file: runc, args }, signal);
+  if (r.code === 255 && /exec failed|container .* not running|does not exist/.test(r.stderr)) throw new Error(`runc exec failed: ${r.stderr.trim()}`);
+  return r.code;
 }
