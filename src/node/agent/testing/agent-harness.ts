@@ -136,21 +136,8 @@ export async function startAgentHarness(overrides: Partial<AgentConfig> = {}): P
   return h;
 }
 
-/** Polls `fn` until it returns a value (not undefined) or the timeout passes. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** Polls until a value arrives; the suite's one wait helper, under the name these tests use. */
+export { waitFor as eventually } from '../../../../test/support/eventually.ts';
 
 /** A busybox pod spec. */
 export function busyboxPod(name: string, command: string[], extra: Partial<NonNullable<Pod['spec']>> = {}): Pod {
