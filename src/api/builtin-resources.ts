@@ -3,6 +3,8 @@ import type { ResourceDefinition, SubresourceDefinition, Verb } from './resource
 const ALL: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const GET_UPDATE: Verb[] = ['get', 'patch', 'update'];
 const STATUS: SubresourceDefinition = { name: 'status', verbs: GET_UPDATE };
+/** `proxy` on nodes, pods and services: every verb an HTTP method maps to (see the API server's proxy handler). */
+const PROXY: SubresourceDefinition = { name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
 const SCALE: SubresourceDefinition = { name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: GET_UPDATE };
 
 interface Spec {
@@ -65,7 +67,7 @@ export const BUILTIN_RESOURCES: ResourceDefinition[] = [
     { kind: 'Event', shortNames: ['ev'] },
     { kind: 'LimitRange', shortNames: ['limits'] },
     { kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: [STATUS, { name: 'finalize', verbs: ['update'] }], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-    { kind: 'Node', namespaced: false, shortNames: ['no'], subresources: [STATUS] },
+    { kind: 'Node', namespaced: false, shortNames: ['no'], subresources: [PROXY, STATUS] },
     { kind: 'PersistentVolumeClaim', shortNames: ['pvc'], subresources: [STATUS] },
     { kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], subresources: [STATUS] },
     {
@@ -79,6 +81,7 @@ export const BUILTIN_RESOURCES: ResourceDefinition[] = [
         { name: 'exec', verbs: ['create', 'get'] },
         { name: 'log', verbs: ['get'] },
         { name: 'portforward', verbs: ['create', 'get'] },
+        PROXY,
         STATUS,
       ],
     },
@@ -87,7 +90,7 @@ export const BUILTIN_RESOURCES: ResourceDefinition[] = [
     { kind: 'ResourceQuota', shortNames: ['quota'], subresources: [STATUS] },
     { kind: 'Secret' },
     { kind: 'ServiceAccount', shortNames: ['sa'], subresources: [{ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }] },
-    { kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: [STATUS] },
+    { kind: 'Service', shortNames: ['svc'], categories: ['all'], subresources: [PROXY, STATUS] },
   ]),
   ...define('apps', 'v1', [
     { kind: 'ControllerRevision' },

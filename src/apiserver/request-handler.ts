@@ -16,6 +16,7 @@ import { handleResource } from './handlers/resource-handler.ts';
 import type { RequestScope } from './handlers/request-scope.ts';
 import { subresourceHandlers } from './handlers/subresources.ts';
 import { handleVirtual } from './handlers/virtual-resources.ts';
+import { proxyVerb } from './handlers/proxy/proxy-address.ts';
 import { parseRequestPath } from './http/request-info.ts';
 import { negotiate, sendStatusError } from './http/respond.ts';
 import type { OpenApiCache } from './openapi/openapi-cache.ts';
@@ -110,7 +111,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
       const r = d.state().catalog.find(info.group, info.version, info.resource);
       if (!r) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       if (!r.namespaced && info.namespace) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-      const verb = verbOf(method, !!info.name, url.searchParams);
+      const verb = info.subresource === 'proxy' ? proxyVerb(method) : verbOf(method, !!info.name, url.searchParams);
       await authorize(d, { user, verb, resourceRequest: true, apiGroup: r.group, apiVersion: r.version, resource: r.plural, subresource: info.subresource, namespace: info.namespace, name: info.name });
       const scope: RequestScope = { req, res, query: url.searchParams, r, namespace: info.namespace, name: info.name, subresource: info.subresource, user, negotiated, signal: d.signal, warnings };
       if (r.group === METRICS_GROUP) return await d.metrics.serve(scope);

@@ -1,6 +1,7 @@
 /**
- * Connection upgrades (WebSocket or SPDY/3.1) on pods/exec, pods/attach and pods/portforward:
- * authenticated and authorized like any request, then tunnelled to the pod's node agent. Failures
+ * Connection upgrades (WebSocket or SPDY/3.1) on pods/exec, pods/attach and pods/portforward, and
+ * on the proxy subresources: authenticated and authorized like any request, then tunnelled to the
+ * pod's node agent (or the proxy target). Failures
  * are answered on the raw socket as a Status, which kubectl prints (or, for a WebSocket attempt,
  * takes as the cue to fall back to SPDY).
  */
@@ -10,6 +11,8 @@ import type { ApiContext } from './api-context.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { RbacAuthorizer } from './auth/rbac-authorizer.ts';
 import { agentUpgradePath, tunnelUpgrade } from './handlers/pod-streams.ts';
+import { proxyVerb } from './handlers/proxy/proxy-address.ts';
+import { proxyUpgradeRequestOf, serveProxyUpgrade } from './handlers/proxy/proxy-handler.ts';
 import { parseRequestPath } from './http/request-info.ts';
 import type { KubeletClient } from './kubelet/kubelet-client.ts';
 import { authorize, impersonate } from './request-handler.ts';
@@ -39,6 +42,11 @@ export function createUpgradeHandler(d: UpgradeHandlerDeps): (req: IncomingMessa
       if (!authenticated) throw unauthorized();
       const user = await impersonate(d, req, authenticated);
       const info = parseRequestPath(url.pathname);
+      const proxied = info.kind === 'resource' ? proxyUpgradeRequestOf(info) : undefined;
+      if (proxied) {
+        await authorize(d, { user, verb: proxyVerb(req.method ?? 'GET'), resourceRequest: true, apiGroup: '', apiVersion: 'v1', resource: proxied.resource, subresource: 'proxy', namespace: proxied.namespace, name: proxied.name });
+        return await serveProxyUpgrade(d, proxied, req, socket, head);
+      }
       if (info.kind !== 'resource' || info.group !== '' || info.resource !== 'pods' || !info.name || !info.namespace || !STREAMING.has(info.subresource ?? '')) {
         throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       }

@@ -8,6 +8,7 @@ import { rfc3339 } from '../lifecycle/metadata.ts';
 import type { KubeletClient } from '../kubelet/kubelet-client.ts';
 import { badRequest, conflict, invalid, methodNotAllowed } from '../status-error.ts';
 import { servePodLog } from './pod-streams.ts';
+import { serveProxy } from './proxy/proxy-handler.ts';
 import { deleteObject } from './object-deletes.ts';
 import { modifyObject } from './object-writes.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -49,7 +50,7 @@ async function readJson(s: RequestScope, decodeProtobuf: (b: Buffer) => unknown)
   return decodeObjectBody(await readBody(s.req), s.req.headers['content-type'], decodeProtobuf) as KubeObject;
 }
 
-/** Subresources with their own semantics: pods/binding, pods/eviction, serviceaccounts/token, namespaces/finalize. */
+/** Subresources with their own semantics: pods/binding, pods/eviction, serviceaccounts/token, namespaces/finalize, pod streams and the proxies. */
 export function subresourceHandlers(d: { ctx: ApiContext; saTokens: ServiceAccountTokens; kubelet: KubeletClient; decodeProtobuf: (b: Buffer) => unknown }): Record<string, (s: RequestScope) => Promise<void>> {
   return {
     '/pods/binding': async (s) => {
@@ -103,5 +104,8 @@ export function subresourceHandlers(d: { ctx: ApiContext; saTokens: ServiceAccou
     '/pods/exec': upgradeRequired,
     '/pods/attach': upgradeRequired,
     '/pods/portforward': upgradeRequired,
+    '/nodes/proxy': (s) => serveProxy({ ctx: d.ctx, kubelet: d.kubelet }, s),
+    '/pods/proxy': (s) => serveProxy({ ctx: d.ctx, kubelet: d.kubelet }, s),
+    '/services/proxy': (s) => serveProxy({ ctx: d.ctx, kubelet: d.kubelet }, s),
   };
 }

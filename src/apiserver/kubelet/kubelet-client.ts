@@ -31,6 +31,8 @@ export interface KubeletClient {
   get(nodeName: string, pathAndQuery: string, signal?: AbortSignal): Promise<IncomingMessage>;
   /** A raw TLS connection to the node's agent, for replaying upgrade requests. */
   connect(nodeName: string): Promise<TLSSocket>;
+  /** The keep-alive HTTPS agent presenting the API server's client certificate, for any request to an agent. */
+  httpsAgent(): Promise<HttpsAgent>;
 }
 
 const DEFAULT_AGENT_PORT = 10250;
@@ -63,11 +65,13 @@ export function createKubeletClient(d: { ctx: ApiContext; credentials: () => Pro
     if (!ep) throw badRequest(`node ${nodeName} has no address to reach its agent`);
     return ep;
   };
+  const httpsAgent = async (): Promise<HttpsAgent> => (agent ??= new HttpsAgent({ ...(await tlsOptions()), keepAlive: true }));
   return {
     endpoint,
+    httpsAgent,
     async get(nodeName, pathAndQuery, signal) {
       const ep = await endpoint(nodeName);
-      agent ??= new HttpsAgent({ ...(await tlsOptions()), keepAlive: true });
+      const agent = await httpsAgent();
       return new Promise((resolve, reject) => {
         const req = request({ host: ep.host, port: ep.port, path: pathAndQuery, method: 'GET', agent, signal }, resolve);
         req.once('error', (err) => reject(agentUnreachable(nodeName, err)));
