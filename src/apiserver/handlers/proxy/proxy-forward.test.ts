@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { KubeletClient } from '../../kubelet/kubelet-client.ts';
 import { isStatusError } from '../../status-error.ts';
@@ -17,7 +17,7 @@ interface Seen {
   body: string;
 }
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return (server.address() as AddressInfo).port;
 }
@@ -170,6 +170,24 @@ describe('forwardHttp and tunnelProxyUpgrade against loopback servers', () => {
 
   it('cuts the client off when the target dies mid-answer', async () => {
     await assert.rejects(send(frontPort, 'GET', `${PREFIX}/die`), /aborted|socket hang up|ECONNRESET/);
+  });
+
+  it('reads sloppy answers (bare-LF headers, as busybox httpd relays from CGI scripts) like upstream does', async () => {
+    const sloppy = createNetServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\nContent-Type: text/plain\nX-Sloppy: 1\n\nloose body'));
+    });
+    const port = await listen(sloppy);
+    const saved = proxyTarget;
+    proxyTarget = { scheme: 'http', host: '127.0.0.1', port };
+    try {
+      const r = await send(frontPort, 'GET', `${PREFIX}/cgi`);
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['x-sloppy'], '1');
+      assert.equal(r.body, 'loose body');
+    } finally {
+      proxyTarget = saved;
+      await new Promise((r) => sloppy.close(r));
+    }
   });
 
   it('answers 503 ServiceUnavailable when the target cannot be reached', async () => {

@@ -15,6 +15,14 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 /** How long a connection to the target may take before the request fails (upstream's dial timeout). */
 const DIAL_TIMEOUT_MS = 30_000;
 
+/**
+ * Workloads answer as sloppily as they like (busybox httpd relays a CGI script's bare-LF headers),
+ * and Go's HTTP client, upstream's proxy, reads them; Node's parser refuses them unless lenient.
+ * A lenient parser could be desynchronised by a hostile answer, so each such request gets its own
+ * connection (`agent: false`) and nothing else is ever read from it.
+ */
+const LENIENT = { agent: false, insecureHTTPParser: true } as const;
+
 export interface ForwardRequest {
   req: IncomingMessage;
   res: ServerResponse;
@@ -114,7 +122,7 @@ export function forwardHttp(f: ForwardRequest): Promise<void> {
       method: req.method,
       path: f.pathAndQuery || '/',
       headers: targetRequestHeaders(req, { target, prefix: f.prefix, path }),
-      agent: f.agent,
+      ...(f.agent ? { agent: f.agent } : LENIENT),
       // Pods and Services serve whatever certificate they have, as upstream's proxy transport accepts.
       ...(target.scheme === 'https' && !f.agent ? { rejectUnauthorized: false } : {}),
     });
