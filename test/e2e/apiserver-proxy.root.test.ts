@@ -9,23 +9,19 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { kubectlAsServiceAccount, startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { waitFor } from '../support/eventually.ts';
-import { KUBECTL_DIR, kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { KUBECTL_DIR, ok, type Kubectl } from '../support/kubectl.ts';
 import { nodeLeftovers } from '../support/node-host.ts';
 import { sampleSum } from '../support/prometheus-text.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
 const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 const CURL = '/usr/bin/curl';
 
 /**
@@ -160,35 +156,24 @@ describe('proxy subresources through real kubectl, kubectl proxy and curl (root)
   const nodeName = `e2e-proxy-${id}`;
   const ns = `proxy-${id}`;
   const pageText = `served from the pod of ${ns}\n`;
-  let dir = '';
-  let server: ServerProcess;
+  let cluster: AgentCluster;
   let k: Kubectl;
   let proxy: Awaited<ReturnType<typeof startKubectlProxy>> | undefined;
   const figures: Record<string, number> = {};
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    requireHost([CURL, join(KUBECTL_DIR, 'kubectl.1.33')]);
-    dir = await mkdtemp(`/tmp/mzx-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    await minato(['image', 'build-base', 'node', '-o', join(dir, 'node-layout')]);
-    await minato(['image', 'import', join(dir, 'node-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    const args = ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.245.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'];
-    server = await startServerProcess({ dataDir: join(dir, 'server'), agent: true, extraArgs: args });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    const t0 = performance.now();
+    cluster = await startAgentCluster({ nodeName, baseImages: ['busybox', 'node'], hostTools: [CURL, join(KUBECTL_DIR, 'kubectl.1.33')], namespace: ns });
+    k = cluster.k;
     await ok(k, ['apply', '-f', manifestFile(MANIFESTS(ns))]);
     await ok(k, ['-n', ns, 'wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
+    figures.setupMs = Math.round(performance.now() - t0);
   });
 
   after(async () => {
     process.stderr.write(`apiserver-proxy figures: ${JSON.stringify(figures)}\n`);
     await proxy?.stop();
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it("reads the agent's /metrics, /stats/summary and /healthz through nodes/proxy", async () => {
@@ -224,7 +209,7 @@ describe('proxy subresources through real kubectl, kubectl proxy and curl (root)
   });
 
   it('carries POST, PUT and DELETE with their bodies and query strings (kubectl create|replace|delete --raw)', async () => {
-    const body = join(dir, 'body.txt');
+    const body = join(cluster.dir, 'body.txt');
     await writeFile(body, 'hello-body');
     const echo = `/api/v1/namespaces/${ns}/pods/web:8080/proxy/echo?a=1&b=two`;
     const answer = (method: string, b: string) => `method=${method} url=/echo?a=1&b=two body=${b}`;
@@ -240,7 +225,7 @@ describe('proxy subresources through real kubectl, kubectl proxy and curl (root)
   });
 
   it('works behind kubectl proxy: GET by port number, PATCH with a body, HEAD, redirects, and an upgrade', async () => {
-    proxy = await startKubectlProxy(server.kubeconfig);
+    proxy = await startKubectlProxy(cluster.server.kubeconfig);
     const svc = `${proxy.base}/api/v1/namespaces/${ns}/services/web:80/proxy`;
     const echo = `${proxy.base}/api/v1/namespaces/${ns}/services/web:8080/proxy`;
     assert.equal(await curl([`${svc}/`]), pageText);
@@ -265,16 +250,7 @@ describe('proxy subresources through real kubectl, kubectl proxy and curl (root)
   });
 
   it('refuses nodes/proxy to a ServiceAccount bound only to view (403)', async () => {
-    const token = (await ok(k, ['-n', ns, 'create', 'token', 'viewer'])).trim();
-    const kubeconfig = join(dir, 'viewer.kubeconfig');
-    await writeFile(kubeconfig, `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: "${server.url}", certificate-authority: "${join(dir, 'server', 'pki', 'ca.crt')}" } }]
-users: [{ name: u, user: { token: "${token}" } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`);
-    const viewer = kubectl('1.33', kubeconfig);
+    const viewer = await kubectlAsServiceAccount(cluster, ns, 'viewer');
     assert.equal(await ok(viewer, ['-n', ns, 'get', 'pod', 'web', '-o', 'name']), 'pod/web\n', 'the view binding works');
     const refused = await viewer(['get', '--raw', `/api/v1/nodes/${nodeName}/proxy/metrics`]);
     assert.notEqual(refused.code, 0);
@@ -293,8 +269,8 @@ current-context: x
   it('cleans up: the namespace, the server and kubectl proxy are gone and the host is clean', async () => {
     await ok(k, ['delete', 'namespace', ns, '--timeout=30s']);
     await proxy?.stop();
-    assert.equal(await server.stop(), 0, server.logs().slice(-4000));
+    assert.equal(await cluster.server.stop(), 0, cluster.server.logs().slice(-4000));
     assert.notEqual(proxy?.child.exitCode ?? proxy?.child.signalCode ?? null, null, 'kubectl proxy still running');
-    assert.deepEqual(await nodeLeftovers(dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
+    assert.deepEqual(await nodeLeftovers(cluster.dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
   });
 });
