@@ -7,34 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildBusyboxImage } from '../../src/node/images/base-images.ts';
-import { ImageStore } from '../../src/node/images/image-store.ts';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
 import { runCommand } from '../../src/node/network/exec.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, httpGet, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
+import { httpGet } from '../../src/node/network/testing/host.ts';
+import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { waitFor } from '../support/eventually.ts';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import { freePort } from '../support/node-host.ts';
 import { manifestFile } from './e2e-helpers.ts';
-
-
-/** A TCP port nothing on this host listens on right now (bound and released on 127.0.0.1). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const hostPortPod = (name: string, ns: string, hostPort: number) => `
 apiVersion: v1
@@ -63,32 +44,16 @@ describe('hostPort on a real node', { timeout: 150_000 }, () => {
   const hostId = createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
   const ns = `hostport-${id}`;
   let hostPort = 0;
-  let dir = '';
-  let server: ServerProcess | undefined;
+  let cluster: AgentCluster | undefined;
   let k: Kubectl;
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', 'iptables-save', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzh-${id}-`);
+    cluster = await startAgentCluster({ nodeName, hostTools: ['iptables-save'], namespace: ns });
+    k = cluster.k;
     hostPort = await freePort();
-    const { cluster } = await freeClusterCidr();
-    // In-process (what `minato image build-base` / `image import` do), which saves two CLI start-ups.
-    const layout = await buildBusyboxImage(join(dir, 'busybox-layout'), { name: 'minato.local/busybox:1', tag: '1' });
-    await new ImageStore({ root: join(dir, 'server', 'agent', 'images') }).importArchive(layout.layoutDir);
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.243.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
-    });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
   });
 
-  after(async () => {
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => cluster?.close());
 
   it('answers on 127.0.0.1:<hostPort> through portmap', async () => {
     assert.deepEqual(await rulesFor(hostPort), [], 'no rule for the port before the pod');
@@ -120,8 +85,8 @@ describe('hostPort on a real node', { timeout: 150_000 }, () => {
     assert.deepEqual(await waitFor('portmap rules gone', async () => ((await rulesFor(hostPort)).length === 0 ? [] : undefined)), []);
     await assert.rejects(httpGet('127.0.0.1', hostPort, { timeoutMs: 1000 }), 'nothing answers on the port any more');
     await ok(k, ['delete', 'namespace', ns, '--timeout=60s']);
-    assert.ok(server);
-    assert.equal(await server.stop(), 0, server.logs().slice(-4000));
+    assert.ok(cluster);
+    assert.equal(await cluster.server.stop(), 0, cluster.server.logs().slice(-4000));
     const left = {
       netns: (await listNetns()).filter((n) => n.startsWith(`mz${hostId}`)),
       nftTables: (await runCommand('nft', ['list', 'tables'])).stdout.split('\n').filter((l) => l.includes(hostId)),

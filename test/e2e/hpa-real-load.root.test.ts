@@ -4,25 +4,13 @@
  * the Deployment up under load and back down once the load stops. Only the CLI and kubectl.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
-import { listNetns } from '../../src/node/network/cni/host-state.ts';
-import { runCommand } from '../../src/node/network/exec.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
-import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import { nodeLeftovers } from '../support/node-host.ts';
 import { manifestFile } from './e2e-helpers.ts';
 import { waitFor } from '../support/eventually.ts';
-
-const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
 const eventually = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => waitFor(what, fn, timeoutMs, 500);
 
@@ -67,9 +55,7 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
   const id = randomBytes(3).toString('hex');
   const ns = `hpa-${id}`;
   const nodeName = `e2e-hpa-${id}`;
-  const hostId = createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
-  let dir = '';
-  let server: ServerProcess;
+  let cluster: AgentCluster | undefined;
   let k: Kubectl;
   let burning = '';
   const figures: Record<string, string> = {};
@@ -77,25 +63,13 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
   const spec = async () => Number(await ok(k, ['-n', ns, 'get', 'deployment', 'burner', '-o', 'jsonpath={.spec.replicas}']));
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzh-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.243.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
-    });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    cluster = await startAgentCluster({ nodeName, namespace: ns });
+    k = cluster.k;
   });
 
   after(async () => {
     process.stderr.write(`hpa-real-load figures: ${JSON.stringify(figures)}\n`);
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('starts one idle pod and the HPA reads its (near-zero) utilization', async () => {
@@ -141,16 +115,8 @@ describe('HPA on real CPU load from runc pods', { timeout: 240_000 }, () => {
 
   it('deletes the namespace, stops cleanly and leaves the host clean', async () => {
     await ok(k, ['delete', 'namespace', ns, '--timeout=60s']);
-    assert.equal(await server.stop(), 0, server.logs().slice(-4000));
-    const leftovers = {
-      netns: (await listNetns()).filter((n) => n.startsWith(`mz${hostId}`)),
-      bridge: (await runCommand('ip', ['link', 'show', 'dev', `mz${hostId}br`])).code === 0 ? [`mz${hostId}br`] : [],
-      nftTables: (await runCommand('nft', ['list', 'tables'])).stdout.split('\n').filter((l) => l.includes(hostId)),
-      cgroups: await cgroupLeftovers(hostCgroupFs, `/minato-${hostId}`),
-      mounts: await mountsUnder(dir),
-      runc: runcList(join(dir, 'server', 'agent', 'runc', 'runc')),
-      processes: (await processesMentioning(dir)).map(String),
-    };
-    assert.deepEqual(leftovers, { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [] });
+    assert.ok(cluster);
+    assert.equal(await cluster.server.stop(), 0, cluster.server.logs().slice(-4000));
+    assert.deepEqual(await nodeLeftovers(cluster.dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
   });
 });

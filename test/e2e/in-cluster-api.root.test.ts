@@ -7,22 +7,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import { REPO_ROOT, type ServerProcess } from '../support/minato-server.ts';
 import { nodeLeftovers } from '../support/node-host.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 import { waitFor } from '../support/eventually.ts';
 
 const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
 const eventually = waitFor;
 
@@ -61,37 +57,27 @@ describe('minato server: the API from pods, and Services across a restart', { ti
   const id = randomBytes(3).toString('hex');
   const nodeName = `e2e-api-${id}`;
   const ns = `inapi-${id}`;
-  const lbPrefix = `127.243.${randomBytes(1)[0] ?? 0}`;
+  let cluster: AgentCluster | undefined;
   let dir = '';
-  let args: string[] = [];
+  let podCidr = '';
   let server: ServerProcess;
   let k: Kubectl;
   const figures: Record<string, string> = {};
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mza-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    await minato(['image', 'build-base', 'node', '-o', join(dir, 'node-layout')]);
-    await minato(['image', 'import', join(dir, 'node-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    args = ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `${lbPrefix}.0/24`];
-    server = await startServerProcess({ dataDir: join(dir, 'server'), agent: true, extraArgs: args });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    // Without --cleanup-on-exit, so pods and the proxy's rules outlive a stop of the server.
+    cluster = await startAgentCluster({ nodeName, baseImages: ['busybox', 'node'], cleanupOnExit: false, namespace: ns });
+    ({ dir, podCidr, server, k } = cluster);
   });
 
   after(async () => {
     process.stderr.write(`in-cluster-api figures: ${JSON.stringify(figures)}\n`);
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('points the kubernetes Service at an address pods reach, with 10.96.0.1 in the serving certificate', async () => {
     const slice = await ok(k, ['-n', 'default', 'get', 'endpointslice', 'kubernetes', '-o', 'jsonpath={.endpoints[0].addresses[0]}:{.ports[0].port}']);
-    const gateway = subnetAt(args[3] ?? '', 0).replace(/0\/24$/, '1');
+    const gateway = podCidr.replace(/0\/24$/, '1');
     assert.equal(slice, `${gateway}:${new URL(server.url).port}`);
     const ep = await ok(k, ['-n', 'default', 'get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[0].ip}']);
     assert.equal(ep, gateway);
@@ -128,9 +114,10 @@ describe('minato server: the API from pods, and Services across a restart', { ti
     // Server, agent and DNS are gone; pods (under conmon) and the proxy's nftables rules are not.
     assert.match(await httpGet(`http://${ip}/`), /Hello from Minato/);
     const t0 = Date.now();
-    server = await startServerProcess({ dataDir: join(dir, 'server'), agent: true, extraArgs: [...args, '--cleanup-on-exit'] });
+    assert.ok(cluster);
+    server = await cluster.restart({ cleanupOnExit: true });
     figures.restartMs = String(Date.now() - t0);
-    k = kubectl('1.33', server.kubeconfig);
+    k = cluster.k;
     assert.match(await httpGet(`http://${ip}/`), /Hello from Minato/);
     // The API moved to a new port; the kubernetes endpoints followed, so the pod still reaches it.
     assert.notEqual(new URL(server.url).port, oldPort);

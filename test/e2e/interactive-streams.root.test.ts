@@ -7,20 +7,18 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { sleepingPod, startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { KUBECTL_DIR, kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import type { ServerProcess } from '../support/minato-server.ts';
 import { waitFor } from '../support/eventually.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { mountsUnder, processesMentioning, runcList } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
 const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** A command running on a fresh pseudo-terminal whose size the test controls. */
@@ -70,13 +68,7 @@ async function onTerminal(argv: string[], rows: number, cols: number): Promise<T
   return t;
 }
 
-const PODS = (ns: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: box, namespace: ${ns} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers: [{ name: main, image: minato.local/busybox:1, command: [sleep, "3600"] }]
+const PODS = (ns: string) => `${sleepingPod(ns, 'box')}
 ---
 apiVersion: v1
 kind: Pod
@@ -108,6 +100,7 @@ spec:
 describe('interactive exec and attach through a real terminal (root, runc + conmon)', { timeout: 180_000 }, () => {
   const id = randomBytes(3).toString('hex');
   const ns = `tty-${id}`;
+  let cluster: AgentCluster | undefined;
   let dir = '';
   let server: ServerProcess;
   const k: Record<string, Kubectl> = {};
@@ -122,20 +115,10 @@ describe('interactive exec and attach through a real terminal (root, runc + conm
   const restarts = async (pod: string) => Number(await ok(k['1.33'] as Kubectl, ['-n', ns, 'get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']));
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/perl', '/usr/bin/script', '/usr/bin/stty']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzt-${id}-`); // short: conmon's sockets live under it
-    const { cluster } = await freeClusterCidr();
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: ['--node-name', `tty-node-${id}`, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--cleanup-on-exit'],
-    });
+    cluster = await startAgentCluster({ nodeName: `tty-node-${id}`, binaries: ['/usr/bin/perl', '/usr/bin/script', '/usr/bin/stty'], namespace: ns });
+    ({ dir, server } = cluster);
     for (const v of ['1.33', '1.29']) k[v] = kubectl(v, server.kubeconfig);
     const k33 = k['1.33'] as Kubectl;
-    await ok(k33, ['create', 'namespace', ns]);
     await ok(k33, ['-n', ns, 'apply', '-f', manifestFile(PODS(ns))]);
     await ok(k33, ['-n', ns, 'wait', '--for=condition=Ready', 'pod/box', 'pod/shell', 'pod/once', 'pod/ticker', '--timeout=90s']);
   });
@@ -144,7 +127,7 @@ describe('interactive exec and attach through a real terminal (root, runc + conm
     process.stderr.write(`interactive-streams figures: ${JSON.stringify(figures)}\n`);
     if (server && server.child.exitCode === null) await server.stop();
     const left = dir ? { runc: runcList(join(dir, 'server/agent/runc/runc')), mounts: await mountsUnder(dir), processes: await processesMentioning(dir) } : undefined;
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
     if (left) assert.deepEqual(left, { runc: [], mounts: [], processes: [] }, 'nothing of the run is left on the host');
   });
 

@@ -9,21 +9,21 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { issueLeafCert } from '../../src/apiserver/auth/pki-certs.ts';
-import { buildBusyboxImage } from '../../src/node/images/base-images.ts';
 import { ImageStore } from '../../src/node/images/image-store.ts';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
 import { runCommand } from '../../src/node/network/exec.ts';
 import { formatIpv4, parseCidr, subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, httpGet, requireHost, startHttpd, stop } from '../../src/node/network/testing/host.ts';
+import { httpGet, startHttpd, stop } from '../../src/node/network/testing/host.ts';
 import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
-import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { mountsUnder, processesMentioning, runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { waitFor } from '../support/eventually.ts';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import type { ServerProcess } from '../support/minato-server.ts';
 import { createNetnsMachine, startMachineAgent, type MachineAgent, type NetnsMachine } from '../support/netns-machine.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
@@ -65,6 +65,7 @@ describe('two nodes on two network "machines": pod network, Services and DNS acr
   let pod2 = '';
   let machine: NetnsMachine | undefined;
   let agent2: MachineAgent | undefined;
+  let agentCluster: AgentCluster | undefined;
   let server: ServerProcess | undefined;
   let k: Kubectl;
   let m2NetnsInode = '';
@@ -79,28 +80,25 @@ describe('two nodes on two network "machines": pod network, Services and DNS acr
     }, 30_000, 300);
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/nsenter']);
-    requireHost(['ip', 'nft', 'iptables', 'iptables-save', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzm-${id}-`); // short: conmon's attach sockets live under it
-    ({ cluster } = await freeClusterCidr());
-    [pod1, pod2] = [subnetAt(cluster, 1), subnetAt(cluster, 2)];
-    machine = await createNetnsMachine(id);
-    m2NetnsInode = /\d+/.exec((await machine.exec(['readlink', '/proc/self/ns/net'])).stdout)?.[0] ?? '';
-    const tImages = Date.now();
-    // In-process (what `minato image build-base` / `image import` do): three CLI start-ups cost ~10 s on a busy box.
-    const layout = await buildBusyboxImage(join(dir, 'busybox-layout'), { name: 'minato.local/busybox:1', tag: '1' });
-    for (const d of ['server/agent', 'm2']) await new ImageStore({ root: join(dir, d, 'images') }).importArchive(layout.layoutDir);
-    figures.imagesMs = String(Date.now() - tImages);
-    const t0 = Date.now();
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: [
-        '--node-name', node1, '--pod-cidr', pod1, '--cluster-cidr', cluster, '--node-ip', machine.hostIP,
-        '--listen-address', machine.hostIP, '--lb-pool', `127.242.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit',
-      ],
-    });
-    figures.serverUpMs = String(Date.now() - t0);
+    const c = (agentCluster = await startAgentCluster({
+      nodeName: node1,
+      binaries: ['/usr/bin/nsenter'],
+      hostTools: ['iptables-save'],
+      // The host's veth end is node 1's address, so that the second machine can reach its API server and pods.
+      extraArgs: async () => {
+        machine = await createNetnsMachine(id);
+        m2NetnsInode = /\d+/.exec((await machine.exec(['readlink', '/proc/self/ns/net'])).stdout)?.[0] ?? '';
+        return ['--node-ip', machine.hostIP, '--listen-address', machine.hostIP];
+      },
+    }));
+    ({ dir, clusterCidr: cluster, podCidr: pod1, server } = c);
+    pod2 = subnetAt(cluster, 2);
+    assert.ok(machine, 'machine 2');
+    const tImport = Date.now();
+    await new ImageStore({ root: join(dir, 'm2', 'images') }).importArchive(c.layouts.busybox ?? '');
+    figures.imagesMs = String(c.timings.imagesMs + Date.now() - tImport);
+    figures.serverUpMs = String(c.timings.serverUpMs);
+    const t0 = Date.now() - c.timings.serverUpMs;
     // The second machine dials the API server on the host's veth address (a SAN of the serving cert now).
     const admin = await readFile(server.kubeconfig, 'utf8');
     const m2Kubeconfig = join(dir, 'm2.kubeconfig');
@@ -117,16 +115,15 @@ describe('two nodes on two network "machines": pod network, Services and DNS acr
       '--node-ip', machine.machineIP, '--tls-cert-file', join(dir, 'm2.crt'), '--tls-private-key-file', join(dir, 'm2.key'), '--port', '0', '--cleanup',
     ]);
     figures.twoNodesUpMs = String(Date.now() - t0);
-    k = kubectl('1.33', server.kubeconfig);
+    k = c.k;
     await ok(k, ['create', 'namespace', ns]);
   });
 
   after(async () => {
     process.stderr.write(`multi-node figures: ${JSON.stringify(figures)}\n`);
     await agent2?.stop();
-    if (server && server.child.exitCode === null) await server.stop();
+    await agentCluster?.close();
     await machine?.destroy();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('has two Ready nodes with their own pod CIDRs and InternalIPs (kubectl get nodes -o wide)', async () => {

@@ -6,25 +6,20 @@
  * TLS, queried through its HTTP API. Root: `minato server` with its node agent runs a runc pod.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { kubectlAsServiceAccount, startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { waitFor } from '../support/eventually.ts';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import type { ServerProcess } from '../support/minato-server.ts';
 import { freePort, nodeLeftovers } from '../support/node-host.ts';
 import { findSamples, sampleSum } from '../support/prometheus-text.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
-const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 
@@ -81,6 +76,7 @@ describe('Prometheus metrics: kubectl, promtool and a real prometheus', { timeou
   const id = randomBytes(3).toString('hex');
   const nodeName = `e2e-prom-${id}`;
   const ns = `prom-${id}`;
+  let cluster: AgentCluster | undefined;
   let dir = '';
   let server: ServerProcess;
   let k: Kubectl;
@@ -90,16 +86,8 @@ describe('Prometheus metrics: kubectl, promtool and a real prometheus', { timeou
   const figures: Record<string, string> = {};
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    requireHost([PROMETHEUS, PROMTOOL, '/usr/lib/google-cloud-sdk/bin/kubectl.1.33']);
-    dir = await mkdtemp(`/tmp/mzp-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    const args = ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.244.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'];
-    server = await startServerProcess({ dataDir: join(dir, 'server'), agent: true, extraArgs: args });
-    k = kubectl('1.33', server.kubeconfig);
+    cluster = await startAgentCluster({ nodeName, hostTools: [PROMETHEUS, PROMTOOL, '/usr/lib/google-cloud-sdk/bin/kubectl.1.33'] });
+    ({ dir, server, k } = cluster);
     const pki = join(dir, 'server', 'pki');
     tls = { ca: await readFile(join(pki, 'ca.crt'), 'utf8'), cert: await readFile(join(pki, 'admin.crt'), 'utf8'), key: await readFile(join(pki, 'admin.key'), 'utf8') };
     const port = await ok(k, ['get', 'node', nodeName, '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']);
@@ -115,8 +103,7 @@ describe('Prometheus metrics: kubectl, promtool and a real prometheus', { timeou
       prometheus.kill('SIGTERM');
       await exited;
     }
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('serves /metrics to kubectl get --raw as the admin, and promtool finds no problems', async () => {
@@ -130,16 +117,8 @@ describe('Prometheus metrics: kubectl, promtool and a real prometheus', { timeou
 
   it('refuses a ServiceAccount (403) until it is bound to system:monitoring', async () => {
     await ok(k, ['-n', ns, 'create', 'serviceaccount', 'scraper']);
-    const token = (await ok(k, ['-n', ns, 'create', 'token', 'scraper'])).trim();
-    const kubeconfig = join(dir, 'scraper.kubeconfig');
-    await writeFile(kubeconfig, `apiVersion: v1
-kind: Config
-clusters: [{ name: c, cluster: { server: "${server.url}", certificate-authority: "${join(dir, 'server', 'pki', 'ca.crt')}" } }]
-users: [{ name: u, user: { token: "${token}" } }]
-contexts: [{ name: x, context: { cluster: c, user: u } }]
-current-context: x
-`);
-    const sa = kubectl('1.33', kubeconfig);
+    assert.ok(cluster);
+    const sa = await kubectlAsServiceAccount(cluster, ns, 'scraper');
     const refused = await sa(['get', '--raw', '/metrics']);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /Forbidden|forbidden/, refused.stderr);

@@ -7,30 +7,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { buildBaseImage, startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
+import { waitFor } from '../support/eventually.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import type { ServerProcess } from '../support/minato-server.ts';
 import { nodeLeftovers, startRegistry, type TestRegistry } from '../support/node-host.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
 
 const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const pod = (ns: string, name: string, image: string, extra = '') => `
 apiVersion: v1
@@ -46,6 +34,7 @@ describe('minato server pulls from a registry with basic auth', { timeout: 120_0
   const id = randomBytes(3).toString('hex');
   const nodeName = `e2e-reg-${id}`;
   const ns = `reg-${id}`;
+  let cluster: AgentCluster | undefined;
   let dir = '';
   let registry: TestRegistry | undefined;
   let image = '';
@@ -56,41 +45,34 @@ describe('minato server pulls from a registry with basic auth', { timeout: 120_0
   const events = async (name: string) => ok(k, ['-n', ns, 'get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'jsonpath={range .items[*]}{.reason}{" "}{.message}{"\\n"}{end}']);
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox', '/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/htpasswd']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzr-${id}-`);
+    // No base image in the node's store: the pods must pull theirs from the registry.
+    cluster = await startAgentCluster({ nodeName, baseImages: [], binaries: ['/usr/bin/docker-registry', '/usr/bin/skopeo', '/usr/bin/htpasswd'], namespace: ns });
+    ({ dir, server, k } = cluster);
     const { stdout } = await run('htpasswd', ['-Bbn', 'planespotter', 's3cret']);
     await writeFile(join(dir, 'htpasswd'), stdout);
     registry = await startRegistry(dir, 'registry', join(dir, 'htpasswd'));
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
+    const layout = await buildBaseImage('busybox', join(dir, 'busybox-layout'));
     image = `${registry.address}/planespotter/frontend:1`;
-    await run('skopeo', ['copy', '--quiet', '--dest-creds', 'planespotter:s3cret', '--dest-tls-verify=false', `oci:${join(dir, 'busybox-layout')}:1`, `docker://${image}`]);
-    const { cluster } = await freeClusterCidr();
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'), agent: true,
-      extraArgs: ['--node-name', nodeName, '--pod-cidr', subnetAt(cluster, 1), '--cluster-cidr', cluster, '--lb-pool', `127.242.${randomBytes(1)[0] ?? 0}.0/24`, '--cleanup-on-exit'],
-    });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    await run('skopeo', ['copy', '--quiet', '--dest-creds', 'planespotter:s3cret', '--dest-tls-verify=false', `oci:${layout}:1`, `docker://${image}`]);
   });
 
   after(async () => {
     process.stderr.write(`registry-pull figures: ${JSON.stringify(figures)}\n`);
     if (server && server.child.exitCode === null) await server.stop();
     await registry?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('reports the registry\'s 401 as ErrImagePull / ImagePullBackOff for a pod without credentials', async () => {
     await ok(k, ['apply', '-f', manifestFile(pod(ns, 'nocreds', image))]);
-    const waiting = await eventually('ErrImagePull', async () => {
+    const waiting = await waitFor('ErrImagePull', async () => {
       const r = await ok(k, ['-n', ns, 'get', 'pod', 'nocreds', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}|{.status.containerStatuses[0].state.waiting.message}']);
       return /^(ErrImagePull|ImagePullBackOff)\|/.test(r) ? r : undefined;
     });
     const all = `${waiting}\n${await events('nocreds')}`;
     assert.match(all, /401/, all);
     assert.match(all, /planespotter\/frontend:1/, all);
-    await eventually('ImagePullBackOff', async () => (await ok(k, ['-n', ns, 'get', 'pod', 'nocreds'])).includes('ImagePullBackOff') || undefined);
+    await waitFor('ImagePullBackOff', async () => (await ok(k, ['-n', ns, 'get', 'pod', 'nocreds'])).includes('ImagePullBackOff') || undefined);
   });
 
   it('runs the pod with an imagePullSecret, and pulls again with imagePullPolicy Always', async () => {

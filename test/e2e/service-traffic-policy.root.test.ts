@@ -9,25 +9,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
+import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
 import { nodeLeftovers } from '../support/node-host.ts';
 import { waitFor } from '../support/eventually.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
 import { runCommand, mustRun } from '../../src/node/network/exec.ts';
-import { freeClusterCidr, httpGet, httpGetFrom, requireHost } from '../../src/node/network/testing/host.ts';
+import { httpGet, httpGetFrom } from '../../src/node/network/testing/host.ts';
 import { startOutsideClient, type OutsideClient } from '../../src/node/network/proxy/test-support.ts';
-import { requireBinaries } from '../../src/node/runtime/runc/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';
-
-const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
 /** HTTP answers "<peer address> <pod name>"; UDP answers "<pod name> <datagram>". */
 const SERVER = `const os = require('os');
@@ -110,38 +101,23 @@ describe('Service traffic policy Local, health check port, UDP conntrack flush (
   const id = randomBytes(3).toString('hex');
   const nodeName = `e2e-stp-${id}`;
   const ns = `stp-${id}`;
-  const lbPrefix = `127.244.${randomBytes(1)[0] ?? 0}`;
-  let dir = '';
-  let server: ServerProcess | undefined;
+  let cluster: AgentCluster | undefined;
   let k: Kubectl;
   let client: OutsideClient | undefined;
   let bridgeGateway = '';
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', 'conntrack', 'sysctl', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    dir = await mkdtemp(`/tmp/mzt-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    const podCidr = subnetAt(cluster, 1);
-    bridgeGateway = podCidr.replace(/0\/24$/, '1');
-    await minato(['image', 'build-base', 'node', '-o', join(dir, 'node-layout')]);
-    await minato(['image', 'import', join(dir, 'node-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: ['--node-name', nodeName, '--pod-cidr', podCidr, '--cluster-cidr', cluster, '--lb-pool', `${lbPrefix}.0/24`, '--cleanup-on-exit'],
-    });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    cluster = await startAgentCluster({ nodeName, baseImages: ['node'], hostTools: ['conntrack', 'sysctl'], namespace: ns });
+    k = cluster.k;
+    bridgeGateway = cluster.podCidr.replace(/0\/24$/, '1');
     await ok(k, ['apply', '-f', manifestFile(MANIFEST(ns))]);
-    client = await startOutsideClient(id, `${lbPrefix}.0/24`);
+    client = await startOutsideClient(id, `${cluster.lbPrefix}.0/24`);
     for (const d of ['web', 'udp']) await ok(k, ['-n', ns, 'rollout', 'status', `deployment/${d}`, '--timeout=90s']);
   });
 
   after(async () => {
     await client?.remove();
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   const svcField = (name: string, path: string) => ok(k, ['-n', ns, 'get', 'svc', name, '-o', `jsonpath={${path}}`]);
@@ -204,10 +180,10 @@ describe('Service traffic policy Local, health check port, UDP conntrack flush (
   it('leaves the host clean: no node objects, no health check listener, no client netns', async () => {
     const port = Number(await svcField('web', '.spec.healthCheckNodePort'));
     await ok(k, ['delete', 'namespace', ns, '--timeout=60s']);
-    assert.ok(server, 'server');
-    assert.equal(await server.stop(), 0, server.logs().slice(-4000));
+    assert.ok(cluster, 'cluster');
+    assert.equal(await cluster.server.stop(), 0, cluster.server.logs().slice(-4000));
     await client?.remove();
-    assert.deepEqual(await nodeLeftovers(dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
+    assert.deepEqual(await nodeLeftovers(cluster.dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
     await assert.rejects(healthz(port), /ECONNREFUSED/);
     assert.doesNotMatch((await runCommand('ip', ['netns', 'list'])).stdout, new RegExp(`mzc${id}`));
     assert.doesNotMatch((await runCommand('ip', ['-o', 'link', 'show'])).stdout, new RegExp(`mzc${id}`));

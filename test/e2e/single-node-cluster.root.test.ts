@@ -5,27 +5,18 @@
  * host must be clean afterwards.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/minato-server.ts';
-import { listNetns } from '../../src/node/network/cni/host-state.ts';
-import { runCommand } from '../../src/node/network/exec.ts';
-import { subnetAt } from '../../src/node/network/ipv4.ts';
-import { freeClusterCidr, requireHost } from '../../src/node/network/testing/host.ts';
-import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
-import { mountsUnder, processesMentioning, requireBinaries, runcList } from '../../src/node/runtime/runc/test-support.ts';
+import { sleepingPod, startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
+import { ok, type Kubectl } from '../support/kubectl.ts';
+import { REPO_ROOT, type ServerProcess } from '../support/minato-server.ts';
+import { nodeLeftovers } from '../support/node-host.ts';
 import { manifestFile } from './e2e-helpers.ts';
 import { waitFor } from '../support/eventually.ts';
-
-const run = promisify(execFile);
-const minato = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin/minato.js'), ...args]);
 
 /** Polls `fn` until it returns something other than undefined (errors count as "not yet"). */
 const eventually = waitFor;
@@ -81,13 +72,7 @@ spec:
         resources: { requests: { storage: 10Mi } }
 `;
 
-const PODS = (ns: string) => `
-apiVersion: v1
-kind: Pod
-metadata: { name: client, namespace: ${ns} }
-spec:
-  terminationGracePeriodSeconds: 1
-  containers: [{ name: main, image: minato.local/busybox:1, command: [sleep, "3600"] }]
+const PODS = (ns: string) => `${sleepingPod(ns, 'client')}
 ---
 apiVersion: v1
 kind: Pod
@@ -113,11 +98,11 @@ spec:
 describe('minato server: a single-node cluster with real containers', { timeout: 240_000 }, () => {
   const id = randomBytes(3).toString('hex');
   const nodeName = `e2e-node-${id}`;
-  const hostId = createHash('sha256').update(nodeName).digest('hex').slice(0, 6);
   const ns = `single-${id}`;
-  const lbPrefix = `127.241.${randomBytes(1)[0] ?? 0}`;
+  let cluster: AgentCluster | undefined;
   let dir = '';
   let podCidr = '';
+  let lbPrefix = '';
   let server: ServerProcess;
   let k: Kubectl;
   const figures: Record<string, string> = {};
@@ -126,28 +111,15 @@ describe('minato server: a single-node cluster with real containers', { timeout:
     (await ok(k, ['-n', ns, 'get', 'pods', '-l', selector, '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').filter(Boolean);
 
   before(async () => {
-    requireBinaries(['/usr/sbin/runc', '/usr/bin/conmon', '/bin/busybox']);
-    requireHost(['ip', 'nft', 'iptables', '/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/portmap', '/usr/lib/cni/loopback']);
-    // Short path: conmon's attach sockets live under it.
-    dir = await mkdtemp(`/tmp/mze-${id}-`);
-    const { cluster } = await freeClusterCidr();
-    podCidr = subnetAt(cluster, 1);
-    await minato(['image', 'build-base', 'busybox', '-o', join(dir, 'busybox-layout')]);
-    const imported = await minato(['image', 'import', join(dir, 'busybox-layout'), '--data-dir', join(dir, 'server', 'agent')]);
-    assert.match(imported.stdout, /minato\.local\/busybox:1 sha256:/);
-    server = await startServerProcess({
-      dataDir: join(dir, 'server'),
-      agent: true,
-      extraArgs: ['--node-name', nodeName, '--pod-cidr', podCidr, '--cluster-cidr', cluster, '--lb-pool', `${lbPrefix}.0/24`, '--cleanup-on-exit'],
-    });
-    k = kubectl('1.33', server.kubeconfig);
-    await ok(k, ['create', 'namespace', ns]);
+    // Through `minato image build-base|import`, as a user would: this test drives only the CLI.
+    cluster = await startAgentCluster({ nodeName, importVia: 'cli', namespace: ns });
+    assert.match(cluster.images.join('\n'), /minato\.local\/busybox:1 sha256:/);
+    ({ dir, podCidr, lbPrefix, server, k } = cluster);
   });
 
   after(async () => {
     process.stderr.write(`single-node figures: ${JSON.stringify(figures)}\n`);
-    if (server && server.child.exitCode === null) await server.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   it('runs the hello Deployment: 2 Ready pods with IPs on the node (readiness probe, configMap volume)', async () => {
@@ -251,18 +223,6 @@ describe('minato server: a single-node cluster with real containers', { timeout:
     await ok(k, ['delete', 'storageclass', 'thin-disk']);
     const code = await server.stop();
     assert.equal(code, 0, server.logs().slice(-4000));
-    const agentDir = join(dir, 'server', 'agent');
-    const tables = (await runCommand('nft', ['list', 'tables'])).stdout;
-    const leftovers = {
-      netns: (await listNetns()).filter((n) => n.startsWith(`mz${hostId}`)),
-      bridge: (await runCommand('ip', ['link', 'show', 'dev', `mz${hostId}br`])).code === 0 ? [`mz${hostId}br`] : [],
-      nftTables: tables.split('\n').filter((l) => l.includes(hostId)),
-      cgroups: await cgroupLeftovers(hostCgroupFs, `/minato-${hostId}`),
-      mounts: await mountsUnder(dir),
-      runc: runcList(join(agentDir, 'runc', 'runc')),
-      processes: (await processesMentioning(dir)).map(String),
-      podRecords: existsSync(join(agentDir, 'agent', 'pods')) ? ['pods dir'] : [],
-    };
-    assert.deepEqual(leftovers, { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
+    assert.deepEqual(await nodeLeftovers(dir, nodeName), { netns: [], bridge: [], nftTables: [], cgroups: [], mounts: [], runc: [], processes: [], podRecords: [] });
   });
 });

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildBusyboxImage, buildNodeImage } from '../../src/node/images/base-images.ts';
@@ -164,4 +164,32 @@ export async function startAgentCluster(opts: AgentClusterOptions = {}): Promise
     await close();
     throw e;
   }
+}
+
+/** A busybox pod that sleeps for an hour and stops within a second: a target for exec, attach and lookups. */
+export function sleepingPod(ns: string, name: string): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${ns} }
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{ name: main, image: minato.local/busybox:1, command: [sleep, "3600"] }]
+`;
+}
+
+/**
+ * kubectl (1.33) as the ServiceAccount `ns/name`: a token from `kubectl create token` in a kubeconfig
+ * of its own under the cluster's dir, trusting the cluster CA.
+ */
+export async function kubectlAsServiceAccount(cluster: AgentCluster, ns: string, name: string): Promise<Kubectl> {
+  const token = (await ok(cluster.k, ['-n', ns, 'create', 'token', name])).trim();
+  const kubeconfig = join(cluster.dir, `${ns}-${name}.kubeconfig`);
+  await writeFile(kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${cluster.server.url}", certificate-authority: "${join(cluster.dir, 'server', 'pki', 'ca.crt')}" } }]
+users: [{ name: u, user: { token: "${token}" } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`, { mode: 0o600 });
+  return kubectl('1.33', kubeconfig);
 }
