@@ -144,7 +144,7 @@ function printMode(title: string, paths: Path[], results: WrkResult[][]): void {
 }
 
 console.log(`machine: ${machine()}`);
-const cluster = await startAgentCluster(['node']);
+const cluster = await startAgentCluster({ baseImages: ['node'] });
 let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
 try {
   const { k } = cluster;
