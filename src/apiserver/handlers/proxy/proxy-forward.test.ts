@@ -50,6 +50,7 @@ describe('forwardHttp and tunnelProxyUpgrade against loopback servers', () => {
   let frontPort = 0;
   let proxyTarget: ProxyTarget;
   let releaseSecond: () => void = () => undefined;
+  let hungClosed: () => void = () => undefined;
 
   const targetRoutes = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readAll(req);
@@ -68,6 +69,11 @@ describe('forwardHttp and tunnelProxyUpgrade against loopback servers', () => {
       res.write('first\n');
       // The second chunk waits for the client to have seen the first: a buffering proxy deadlocks here.
       return new Promise<void>((resolve) => (releaseSecond = resolve)).then(() => res.end('second\n'));
+    }
+    if (req.url === '/hang') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('never ends\n');
+      return res.once('close', () => hungClosed());
     }
     if (req.url === '/die') {
       res.writeHead(200, { 'Content-Length': '100' });
@@ -166,6 +172,21 @@ describe('forwardHttp and tunnelProxyUpgrade against loopback servers', () => {
       req.end();
     });
     assert.equal(got, 'first\nsecond\n');
+  });
+
+  it('closes the target connection when the client goes away mid-answer', { timeout: 5000 }, async () => {
+    const targetSawClose = new Promise<void>((resolve) => (hungClosed = resolve));
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: frontPort, path: `${PREFIX}/hang` }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.once('error', (err) => (req.destroyed ? undefined : reject(err)));
+      req.end();
+    });
+    await targetSawClose;
   });
 
   it('cuts the client off when the target dies mid-answer', async () => {

@@ -141,9 +141,10 @@ export function forwardHttp(f: ForwardRequest): Promise<void> {
         if (!upstream.complete) res.destroy();
       });
     });
+    // The client's side closing ends the exchange either way; a target still talking is cut off.
     res.once('close', () => {
       if (!res.writableFinished) out.destroy();
-      if (answered || res.destroyed) resolve();
+      resolve();
     });
     req.pipe(out);
   });

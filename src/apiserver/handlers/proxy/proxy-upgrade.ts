@@ -41,6 +41,7 @@ export function upgradeRequestHead(req: IncomingMessage, target: ProxyTarget, pa
 /** Replays the upgrade on the target and splices the sockets; rejects with a 503 Status when the target cannot be reached. */
 export async function tunnelProxyUpgrade(d: { kubelet: KubeletClient }, u: { req: IncomingMessage; socket: Duplex; head: Buffer; target: ProxyTarget; pathAndQuery: string }): Promise<void> {
   const upstream = await dial(d.kubelet, u.target);
+  if (u.socket.destroyed) return void upstream.destroy(); // the client left while we dialled
   upstream.write(upgradeRequestHead(u.req, u.target, u.pathAndQuery));
   if (u.head.length) upstream.write(u.head);
   upstream.on('error', () => u.socket.destroy());
