@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { startEtcd } from '../../src/storage/testing/etcd-process.ts';
 import { startServerProcess } from '../support/minato-server.ts';
+import { waitFor } from '../support/eventually.ts';
 
 const WRITERS = 32;
 
@@ -40,7 +41,8 @@ async function killDuringWrites(store: (dataDir: string) => Promise<{ url?: stri
       }
     };
     const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill mid-stream once enough writes went through (a time-based wait gives too few on a loaded machine).
+    await waitFor('60 acknowledged writes', async () => (acknowledged.size >= 60 ? true : undefined), 60_000, 10);
     await first.stop('SIGKILL');
     stopping = true;
     await Promise.all(writers);
