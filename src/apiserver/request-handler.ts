@@ -3,27 +3,24 @@ import type { ResourceDefinition, TablePrinter } from '../api/resource-definitio
 import type { KubeObject } from '../api/types.ts';
 import type { ApiContext } from './api-context.ts';
 import type { Authenticator } from './auth/authenticator.ts';
-import { forbiddenStatusMessage, type Attributes } from './auth/authorizer.ts';
-import { applyImpersonation, ImpersonationError } from './auth/impersonation.ts';
 import type { RbacAuthorizer } from './auth/rbac-authorizer.ts';
 import type { ServiceAccountTokens } from './auth/service-account-tokens.ts';
 import type { KubeletClient } from './kubelet/kubelet-client.ts';
 import { METRICS_GROUP } from './metrics/metrics-resources.ts';
 import type { MetricsApi } from './metrics/metrics-api.ts';
-import type { UserInfo } from './auth/user-info.ts';
 import { handleNonResource } from './handlers/non-resource.ts';
 import { handleResource } from './handlers/resource-handler.ts';
 import type { RequestScope } from './handlers/request-scope.ts';
 import { subresourceHandlers } from './handlers/subresources.ts';
 import { handleVirtual } from './handlers/virtual-resources.ts';
 import { proxyVerb } from './handlers/proxy/proxy-address.ts';
-import { parseRequestPath } from './http/request-info.ts';
+import { authorize, identifyRequest } from './request-identity.ts';
 import { negotiate, sendStatusError } from './http/respond.ts';
 import type { OpenApiCache } from './openapi/openapi-cache.ts';
 import { decodeProtobufObject, ProtobufDecodeError } from './protobuf/index.ts';
 import type { CatalogState } from './registry/catalog-state.ts';
 import { presentObject, toStorageObject } from './registry/versions.ts';
-import { badRequest, forbidden, internalError, isStatusError, StatusError, unauthorized } from './status-error.ts';
+import { badRequest, internalError, isStatusError, StatusError } from './status-error.ts';
 
 export interface RequestHandlerDeps {
   ctx: ApiContext;
@@ -89,11 +86,7 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
   return async (req, res) => {
     const warnings: string[] = [];
     try {
-      const url = new URL(req.url ?? '/', 'https://localhost');
-      const authenticated = await d.authenticator.authenticate(req);
-      if (!authenticated) throw unauthorized();
-      const user = await impersonate(d, req, authenticated);
-      const info = parseRequestPath(url.pathname);
+      const { url, info, user } = await identifyRequest(d, req);
       const negotiated = negotiate(req.headers.accept);
       const method = req.method ?? 'GET';
       if (info.kind === 'nonResource' || !info.resource) {
@@ -121,25 +114,6 @@ export function createRequestHandler(d: RequestHandlerDeps): (req: IncomingMessa
       respondError(d, res, err, warnings);
     }
   };
-}
-
-/** Applies `Impersonate-*` headers after checking the caller may impersonate. */
-export async function impersonate(d: Pick<RequestHandlerDeps, 'authorizer'>, req: IncomingMessage, user: UserInfo): Promise<UserInfo> {
-  try {
-    return await applyImpersonation(req, user, d.authorizer);
-  } catch (err) {
-    if (err instanceof ImpersonationError) throw new StatusError(err.code, err.reason, err.message);
-    throw err;
-  }
-}
-
-/** Throws the upstream-shaped 403 unless RBAC allows `attrs`. */
-export async function authorize(d: Pick<RequestHandlerDeps, 'authorizer'>, attrs: Attributes): Promise<void> {
-  const decision = await d.authorizer.authorize(attrs);
-  if (!decision.allowed) {
-    const resource = attrs.resourceRequest ? (attrs.subresource ? `${attrs.resource ?? ''}/${attrs.subresource}` : attrs.resource) : undefined;
-    throw forbidden(forbiddenStatusMessage(attrs, decision.reason), attrs.resourceRequest ? { name: attrs.name, group: attrs.apiGroup, kind: resource } : undefined);
-  }
 }
 
 function respondError(d: RequestHandlerDeps, res: ServerResponse, err: unknown, warnings: string[]): void {

@@ -13,10 +13,9 @@ import type { RbacAuthorizer } from './auth/rbac-authorizer.ts';
 import { agentUpgradePath, tunnelUpgrade } from './handlers/pod-streams.ts';
 import { proxyVerb } from './handlers/proxy/proxy-address.ts';
 import { proxyUpgradeRequestOf, serveProxyUpgrade } from './handlers/proxy/proxy-handler.ts';
-import { parseRequestPath } from './http/request-info.ts';
 import type { KubeletClient } from './kubelet/kubelet-client.ts';
-import { authorize, impersonate } from './request-handler.ts';
-import { internalError, isStatusError, StatusError, unauthorized } from './status-error.ts';
+import { authorize, identifyRequest } from './request-identity.ts';
+import { internalError, isStatusError, StatusError } from './status-error.ts';
 
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
@@ -37,11 +36,7 @@ export function createUpgradeHandler(d: UpgradeHandlerDeps): (req: IncomingMessa
   return async (req, socket, head) => {
     socket.on('error', () => undefined);
     try {
-      const url = new URL(req.url ?? '/', 'https://localhost');
-      const authenticated = await d.authenticator.authenticate(req);
-      if (!authenticated) throw unauthorized();
-      const user = await impersonate(d, req, authenticated);
-      const info = parseRequestPath(url.pathname);
+      const { url, info, user } = await identifyRequest(d, req);
       const proxied = info.kind === 'resource' ? proxyUpgradeRequestOf(info) : undefined;
       if (proxied) {
         await authorize(d, { user, verb: proxyVerb(req.method ?? 'GET'), resourceRequest: true, apiGroup: '', apiVersion: 'v1', resource: proxied.resource, subresource: 'proxy', namespace: proxied.namespace, name: proxied.name });
