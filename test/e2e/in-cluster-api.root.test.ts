@@ -1,5 +1,5 @@
 /**
- * Pods reach the API server through the `kubernetes` Service (10.96.0.1:443 → the pod bridge's
+ * Pods reach the API server through the `kubernetes` Service (first Service IP:443 → the pod bridge's
  * gateway, where the server also listens) with their projected service-account token; and Services
  * keep answering while `minato server` restarts without `--cleanup-on-exit` (pods and the nftables
  * proxy stay; cluster DNS is down meanwhile). Root: real runc pods.
@@ -60,6 +60,7 @@ describe('minato server: the API from pods, and Services across a restart', { ti
   let cluster: AgentCluster | undefined;
   let dir = '';
   let podCidr = '';
+  let serviceCidr = '';
   let server: ServerProcess;
   let k: Kubectl;
   const figures: Record<string, string> = {};
@@ -67,7 +68,7 @@ describe('minato server: the API from pods, and Services across a restart', { ti
   before(async () => {
     // Without --cleanup-on-exit, so pods and the proxy's rules outlive a stop of the server.
     cluster = await startAgentCluster({ nodeName, baseImages: ['busybox', 'node'], cleanupOnExit: false, namespace: ns });
-    ({ dir, podCidr, server, k } = cluster);
+    ({ dir, podCidr, serviceCidr, server, k } = cluster);
   });
 
   after(async () => {
@@ -75,14 +76,16 @@ describe('minato server: the API from pods, and Services across a restart', { ti
     await cluster?.close();
   });
 
-  it('points the kubernetes Service at an address pods reach, with 10.96.0.1 in the serving certificate', async () => {
+  it('points the kubernetes Service at an address pods reach, with its ClusterIP in the serving certificate', async () => {
     const slice = await ok(k, ['-n', 'default', 'get', 'endpointslice', 'kubernetes', '-o', 'jsonpath={.endpoints[0].addresses[0]}:{.ports[0].port}']);
     const gateway = podCidr.replace(/0\/24$/, '1');
     assert.equal(slice, `${gateway}:${new URL(server.url).port}`);
     const ep = await ok(k, ['-n', 'default', 'get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[0].ip}']);
     assert.equal(ep, gateway);
     const { stdout } = await run('openssl', ['x509', '-noout', '-ext', 'subjectAltName', '-in', join(dir, 'server', 'pki', 'server.crt')]).catch(() => ({ stdout: '' }));
-    if (stdout) assert.ok(stdout.includes('10.96.0.1') && stdout.includes(gateway), stdout);
+    const clusterIP = serviceCidr.replace(/0\.0\/16$/, '0.1');
+    assert.equal(await ok(k, ['-n', 'default', 'get', 'service', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']), clusterIP);
+    if (stdout) assert.ok(stdout.includes(clusterIP) && stdout.includes(gateway), stdout);
   });
 
   it('lets a pod call the API with its service-account token: 200 for /api, 403 for secrets', async () => {

@@ -34,6 +34,12 @@ export interface AgentClusterPlan {
   dir: string;
   clusterCidr: string;
   podCidr: string;
+  /**
+   * This cluster's own Service range. Clusters of tests running side by side on one host must not
+   * share one: each programs its ClusterIPs (the `kubernetes` Service's first address among them)
+   * into the host's nftables, and a pod could reach the other cluster's API server.
+   */
+  serviceCidr: string;
 }
 
 /** Options of {@link startAgentCluster}; every one has a default that suits a plain single-node test. */
@@ -137,12 +143,14 @@ export async function startAgentCluster(opts: AgentClusterOptions = {}): Promise
   process.once('SIGTERM', onSignal);
   try {
     const { cluster: clusterCidr } = await freeClusterCidr();
-    const plan: AgentClusterPlan = { dir, clusterCidr, podCidr: subnetAt(clusterCidr, 1) };
+    let serviceCidr = clusterCidr;
+    while (serviceCidr === clusterCidr) serviceCidr = (await freeClusterCidr()).cluster;
+    const plan: AgentClusterPlan = { dir, clusterCidr, podCidr: subnetAt(clusterCidr, 1), serviceCidr };
     const t0 = Date.now();
     const { images, layouts } = await importBaseImages(opts.baseImages ?? ['busybox'], dir, join(dir, 'server', 'agent'), opts.importVia ?? 'in-process');
     const imagesMs = Date.now() - t0;
     const extra = typeof opts.extraArgs === 'function' ? await opts.extraArgs(plan) : (opts.extraArgs ?? []);
-    const args = ['--node-name', nodeName, '--pod-cidr', plan.podCidr, '--cluster-cidr', clusterCidr, '--lb-pool', `${lbPrefix}.0/24`, ...extra];
+    const args = ['--node-name', nodeName, '--pod-cidr', plan.podCidr, '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr, '--lb-pool', `${lbPrefix}.0/24`, ...extra];
     const start = (cleanupOnExit: boolean) =>
       startServerProcess({ dataDir: join(dir, 'server'), agent: true, extraArgs: cleanupOnExit ? [...args, '--cleanup-on-exit'] : args });
     const t1 = Date.now();
