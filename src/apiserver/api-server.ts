@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setMaxListeners } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -104,6 +105,7 @@ export async function startApiServer(cfg: ApiServerConfig): Promise<RunningApiSe
   const builtinSchemas = createSchemaSet(await loadBuiltinDefinitions());
   let state: CatalogState = buildCatalogState(builtinSchemas, []);
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal); // every open watch and long-running request listens for shutdown
   const prometheus = createApiServerMetrics({ known: (group, version, plural) => !!state.catalog.find(group, version, plural) });
   const store: Store = prometheus.instrumentStore(await openStore(cfg.storeUrl ?? '', { dataDir: cfg.dataDir }), shutdown.signal);
   const objects = new ObjectStore(store);

@@ -2,6 +2,7 @@
  * `minato agent`: a node that registers with a cluster and runs the pods bound to it as runc
  * containers; and {@link startNodeAgent}, which `minato server` uses to run the same agent in-process.
  */
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -93,6 +94,7 @@ export function startNodeAgent(opts: NodeAgentOptions): RunningNodeAgent {
   // Routes to other machines' pod subnets; remembered on disk so `--cleanup` removes exactly these.
   const peerRoutes = new PeerRoutes({ stateFile: join(opts.dataDir, 'agent', 'peer-routes.json') });
   const stopping = new AbortController();
+  setMaxListeners(0, stopping.signal); // one listener per informer and watch
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (markReady = r));
   let failed: (err: unknown) => void = () => undefined;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { connectionFromKubeconfig } from '../client/connection.ts';
@@ -34,6 +35,7 @@ export function registerSimNodesCommand(program: Command): void {
       const log = (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), msg, ...fields })}\n`);
       const client = new KubeClient(await connectionFromKubeconfig(resolve(flags.kubeconfig)), 'minato-sim-nodes', Number(flags.concurrency));
       const stop = new AbortController();
+      setMaxListeners(0, stop.signal); // one listener per simulated node loop and watch
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       await runSimulatedNodes(

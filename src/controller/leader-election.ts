@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/api-error.ts';
 import { realClock, type Clock } from '../client/clock.ts';
@@ -37,6 +38,7 @@ export async function runWithLeaderElection(cfg: LeaderElectionConfig, signal: A
     }
     log('became leader', { lease: cfg.name, identity: cfg.identity });
     const leading = new AbortController();
+    setMaxListeners(0, leading.signal); // every controller, informer and watch of the leader listens
     const onAbort = () => leading.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const work = lead(leading.signal).catch((err: unknown) => log('leader work failed', { err: String(err) }));
