@@ -45,8 +45,8 @@ export class CommandLauncher {
    * Starts a detached daemon that reports on a sync pipe at fd 3 (conmon) and resolves with its
    * first message, e.g. `{"pid": 1234}`; the daemon outlives the launcher.
    */
-  async startDetached(file: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ pid: number; message?: string }> {
-    const r = await this.launch({ kind: 'sync-pipe', file, args, env, timeoutMs });
+  async startDetached(file: string, args: string[], opts: { env: Record<string, string>; cwd?: string; timeoutMs: number }): Promise<{ pid: number; message?: string }> {
+    const r = await this.launch({ kind: 'sync-pipe', file, args, ...opts });
     return JSON.parse(r.stdout) as { pid: number; message?: string };
   }
 

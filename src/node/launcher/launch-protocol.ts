@@ -25,6 +25,8 @@ export interface SyncPipeRequest {
   args: string[];
   /** Added to the launcher's environment. */
   env?: Record<string, string>;
+  /** Working directory of the daemon (conmon drops files such as `oom` there). */
+  cwd?: string;
   timeoutMs: number;
 }
 

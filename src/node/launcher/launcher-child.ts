@@ -72,6 +72,7 @@ function startSyncPipe(req: SyncPipeRequest): void {
   const child = spawn(req.file, req.args, {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...req.env },
+    ...(req.cwd ? { cwd: req.cwd } : {}),
     detached: true,
   });
   child.on('error', () => undefined); // reported through the sync pipe ending without a message

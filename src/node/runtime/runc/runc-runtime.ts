@@ -115,7 +115,12 @@ export class RuncRuntime implements ContainerRuntime {
       '--container-pidfile', join(bundle, 'container.pid'), '--conmon-pidfile', join(bundle, 'conmon.pid'),
       '--socket-dir-path', this.dirs.sockets, '--exit-delay', '0', ...stdioArgs,
     ];
-    const msg = await sharedLauncher().startDetached(this.conmon, args, { _OCI_SYNCPIPE: '3' }, 30_000);
+    const msg = await sharedLauncher().startDetached(this.conmon, args, {
+      env: { _OCI_SYNCPIPE: '3' },
+      // conmon writes an `oom` file into its working directory when the container is OOM-killed.
+      cwd: bundle,
+      timeoutMs: 30_000,
+    });
     if (msg.pid <= 0) throw new Error(`runc create ${id} failed: ${msg.message ?? 'unknown error'}`);
     return msg.pid;
   }
