@@ -20,6 +20,7 @@ import { runExec } from './exec.ts';
 import { attachToContainer, conmonStdioArgs } from './attach.ts';
 import { execWithTerminal } from './exec-terminal.ts';
 import { processIdentity, processLiveness } from './process-identity.ts';
+import { removeStaleExecSessions } from './exec-sessions.ts';
 
 /** Configuration of a RuncRuntime; only dataDir and cgroupPrefix are required. */
 export interface RuncRuntimeConfig {
@@ -71,8 +72,16 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   private init(): Promise<void> {
-    this.ready ??= this.dirs.create();
+    // Sessions of an agent that died mid-exec leave their folders behind once their conmon is gone.
+    this.ready ??= (async () => {
+      await this.dirs.create();
+      await removeStaleExecSessions(this.execDir);
+    })();
     return this.ready;
+  }
+
+  private get execDir(): string {
+    return join(this.config.dataDir, 'exec');
   }
 
   private runcArgs(...args: string[]): string[] {
@@ -205,7 +214,7 @@ export class RuncRuntime implements ContainerRuntime {
   async exec(id: string, command: string[], options: ExecOptions = {}): Promise<number> {
     await this.record(id);
     if (options.tty) {
-      const sessionDir = join(this.config.dataDir, 'exec', randomBytes(6).toString('hex'));
+      const sessionDir = join(this.execDir, randomBytes(6).toString('hex'));
       const target = { conmon: this.conmon, runc: this.runc, runcRoot: this.dirs.runcRoot, containerId: id, bundle: this.dirs.bundle(id), sessionDir };
       return execWithTerminal(target, command, options);
     }
