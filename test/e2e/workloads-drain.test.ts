@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
-import { startSimNodesProcess, type SimNodesProcess } from '../support/sim-nodes-process.ts';
+import { simulatedClusterForSuite } from '../support/sim-nodes-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { freshNamespace, getJson, manifestFile, VERSIONS } from './e2e-helpers.ts';
 
@@ -50,16 +49,7 @@ async function disruptionsAllowed(k: Kubectl, ns: string, expected: number): Pro
  * once the Deployment has a spare replica elsewhere. Tests share the nodes, so they run in order.
  */
 describe('kubectl drain and uncordon of simulated nodes, honoring a PodDisruptionBudget', () => {
-  let server: ServerProcess;
-  let nodes: SimNodesProcess;
-  before(async () => {
-    server = await startServerProcess();
-    nodes = await startSimNodesProcess({ kubeconfig: server.kubeconfig, count: 3 });
-  });
-  after(async () => {
-    await nodes?.stop();
-    await server?.dispose();
-  });
+  const server = simulatedClusterForSuite();
 
   for (const v of VERSIONS) {
     test(`${v}: drain is refused by the PDB, succeeds after scaling, then uncordon`, async () => {

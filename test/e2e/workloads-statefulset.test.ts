@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import { ALL_CONTROLLERS } from '../../src/controllers/all-controllers.ts';
 import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
-import { startSimNodesProcess, type SimNodesProcess } from '../support/sim-nodes-process.ts';
+import { simulatedClusterForSuite } from '../support/sim-nodes-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { freshNamespace, getJson, manifestFile, VERSIONS } from './e2e-helpers.ts';
 
@@ -95,16 +94,7 @@ async function pod(k: Kubectl, ns: string, name: string): Promise<Pod> {
  * a deleted pod recreated with the same name and claim, claims retained on scale-down.
  */
 describe('kubectl StatefulSet with volumeClaimTemplates against minato server with simulated nodes', { skip: MISSING.length > 0 && `controllers not registered yet: ${MISSING.join(', ')}` }, () => {
-  let server: ServerProcess;
-  let nodes: SimNodesProcess;
-  before(async () => {
-    server = await startServerProcess();
-    nodes = await startSimNodesProcess({ kubeconfig: server.kubeconfig, count: 3 });
-  });
-  after(async () => {
-    await nodes?.stop();
-    await server?.dispose();
-  });
+  const server = simulatedClusterForSuite();
 
   for (const v of VERSIONS) {
     test(`${v}: delete pod web-0 → recreated with the same name and claim; scale down keeps claims`, async () => {

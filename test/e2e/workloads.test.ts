@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { kubectl, ok, type Kubectl } from '../support/kubectl.ts';
-import { startServerProcess, type ServerProcess } from '../support/minato-server.ts';
-import { startSimNodesProcess, type SimNodesProcess } from '../support/sim-nodes-process.ts';
+import { simulatedClusterForSuite } from '../support/sim-nodes-process.ts';
 import { eventually } from '../support/eventually.ts';
 import { freshNamespace, getJson, VERSIONS } from './e2e-helpers.ts';
 
@@ -43,16 +42,7 @@ async function rolledOut(k: Kubectl, ns: string, name: string): Promise<string> 
  * its own namespace, so they run concurrently.
  */
 describe('kubectl workloads against minato server with simulated nodes', { concurrency: true }, () => {
-  let server: ServerProcess;
-  let nodes: SimNodesProcess;
-  before(async () => {
-    server = await startServerProcess();
-    nodes = await startSimNodesProcess({ kubeconfig: server.kubeconfig, count: 3 });
-  });
-  after(async () => {
-    await nodes?.stop();
-    await server?.dispose();
-  });
+  const server = simulatedClusterForSuite();
 
   for (const v of VERSIONS) {
     test(`${v}: create deployment, scale, set image, rollout status|history|undo|restart|pause|resume, describe, events`, async () => {

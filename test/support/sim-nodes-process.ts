@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './minato-server.ts';
+import { after, before } from 'node:test';
+import { REPO_ROOT, startServerProcess, type ServerProcess } from './minato-server.ts';
 
 export interface SimNodesProcess {
   /** Node names, `<prefix>0` … `<prefix>N-1`. */
@@ -54,6 +55,29 @@ export async function startSimNodesProcess(opts: SimNodesOptions): Promise<SimNo
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/**
+ * For one `describe` block: `minato server` plus `count` simulated nodes, started before its tests and
+ * stopped after them. Read `kubeconfig` inside the tests (it exists once `before` has run).
+ */
+export function simulatedClusterForSuite(count = 3): { readonly kubeconfig: string } {
+  let server: ServerProcess | undefined;
+  let nodes: SimNodesProcess | undefined;
+  before(async () => {
+    server = await startServerProcess();
+    nodes = await startSimNodesProcess({ kubeconfig: server.kubeconfig, count });
+  });
+  after(async () => {
+    await nodes?.stop();
+    await server?.dispose();
+  });
+  return {
+    get kubeconfig(): string {
+      if (!server) throw new Error('the simulated cluster starts in before(); read kubeconfig inside a test');
+      return server.kubeconfig;
     },
   };
 }
