@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
-import { runCommand } from '../../src/node/network/exec.ts';
+import { runCommand } from '../../src/node/launcher/run-command.ts';
 import { httpGet } from '../../src/node/network/testing/host.ts';
 import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.ts';
 import { waitFor } from '../support/eventually.ts';

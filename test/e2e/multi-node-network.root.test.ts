@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { issueLeafCert } from '../../src/apiserver/auth/pki-certs.ts';
 import { ImageStore } from '../../src/node/images/image-store.ts';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
-import { runCommand } from '../../src/node/network/exec.ts';
+import { runCommand } from '../../src/node/launcher/run-command.ts';
 import { formatIpv4, parseCidr, subnetAt } from '../../src/node/network/ipv4.ts';
 import { httpGet, startHttpd, stop } from '../../src/node/network/testing/host.ts';
 import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';

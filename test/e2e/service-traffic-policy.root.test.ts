@@ -15,7 +15,7 @@ import { startAgentCluster, type AgentCluster } from '../support/agent-cluster.t
 import { ok, type Kubectl } from '../support/kubectl.ts';
 import { nodeLeftovers } from '../support/node-host.ts';
 import { waitFor } from '../support/eventually.ts';
-import { runCommand, mustRun } from '../../src/node/network/exec.ts';
+import { runCommand, mustRun } from '../../src/node/launcher/run-command.ts';
 import { httpGet, httpGetFrom } from '../../src/node/network/testing/host.ts';
 import { startOutsideClient, type OutsideClient } from '../../src/node/network/proxy/test-support.ts';
 import { manifestFile } from './e2e-helpers.ts';

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { runCommand, type CommandResult } from '../../src/node/network/exec.ts';
+import { runCommand, type CommandResult } from '../../src/node/launcher/run-command.ts';
 import { REPO_ROOT } from './minato-server.ts';
 
 /** The netns machine and its link to the host. */

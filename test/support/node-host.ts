@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { listNetns } from '../../src/node/network/cni/host-state.ts';
-import { runCommand } from '../../src/node/network/exec.ts';
+import { runCommand } from '../../src/node/launcher/run-command.ts';
 import { cgroupLeftovers, hostCgroupFs } from '../../src/node/runtime/runc/cgroups.ts';
 import { mountsUnder, processesMentioning, runcList } from '../../src/node/runtime/runc/test-support.ts';
 

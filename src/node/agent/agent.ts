@@ -13,7 +13,7 @@ import { Informer } from '../../client/informer.ts';
 import type { KubeClient } from '../../client/kube-client.ts';
 import { R } from '../../client/resource-ref.ts';
 import type { PodNetwork } from '../network/cni/pod-network.ts';
-import { mustRun, runCommand } from '../network/exec.ts';
+import { mustRun, runCommand } from '../launcher/run-command.ts';
 import type { ContainerRuntime, ContainerStatus } from '../runtime/container-runtime.ts';
 import { apiObjectSource, sharedObjectSource } from '../volumes/object-source.ts';
 import { PodVolumes } from '../volumes/pod-volumes.ts';

@@ -5,7 +5,7 @@
 import type { Node, NodeCondition } from 'kubernetes-types/core/v1.js';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { runCommand } from '../network/exec.ts';
+import { runCommand } from '../launcher/run-command.ts';
 import { rfc3339 } from './pod-status.ts';
 
 export const KUBELET_VERSION = 'v1.33.1-minato';

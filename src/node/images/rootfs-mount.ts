@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mustRun } from '../network/exec.ts';
+import { mustRun } from '../launcher/run-command.ts';
 
 /** How a container rootfs was made. */
 export type RootfsMode = 'overlay' | 'copy';

@@ -7,7 +7,7 @@ import type { Pod, ProjectedVolumeSource, Volume } from 'kubernetes-types/core/v
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../client/clock.ts';
-import { mustRun } from '../network/exec.ts';
+import { mustRun } from '../launcher/run-command.ts';
 import { writeAtomically } from './atomic-writer.ts';
 import type { NodeFacts } from './downward.ts';
 import type { PodObjectSource } from './object-source.ts';

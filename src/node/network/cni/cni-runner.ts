@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { runCommand } from '../exec.ts';
+import { runCommand } from '../../launcher/run-command.ts';
 import { CniError, type CniAttachment, type CniNetworkList, type CniPluginConfig, type CniResult } from './types.ts';
 
 /** Options for {@link CniRunner}. */

@@ -1,4 +1,4 @@
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 
 /** Which traffic the guard lets pods forward. */
 export interface EgressGuardSpec {

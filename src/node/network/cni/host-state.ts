@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, readlink, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 
 const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
 

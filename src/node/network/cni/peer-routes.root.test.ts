@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createNetnsMachine, type NetnsMachine } from '../../../../test/support/netns-machine.ts';
-import { runCommand } from '../exec.ts';
+import { runCommand } from '../../launcher/run-command.ts';
 import { subnetAt } from '../ipv4.ts';
 import { freeClusterCidr, requireHost, runId } from '../testing/host.ts';
 import { PeerRoutes } from './peer-routes.ts';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { cidrContains, isIpv4, parseCidr, parseIpv4 } from '../ipv4.ts';
 
 /** Another node of the cluster as routing needs it. */

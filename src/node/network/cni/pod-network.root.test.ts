@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { freeClusterCidr, httpGet, httpGetFrom, median, requireHost, runId, startHttpd, stop } from '../testing/host.ts';
 import { listNetns } from './host-state.ts';
 import { CniPodNetwork, type PodNetworkStatus } from './pod-network.ts';

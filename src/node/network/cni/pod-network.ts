@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { CniRunner } from './cni-runner.ts';
 import { bridgeNetworkList } from './conflist.ts';
 import { installEgressGuard, removeEgressGuard } from './egress-guard.ts';

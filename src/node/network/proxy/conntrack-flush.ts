@@ -5,7 +5,7 @@
  * Service port goes away (or the Service does), and, when a port gets its first endpoint, the
  * entries made while it had none (those were never DNATed).
  */
-import { runCommand, type CommandResult } from '../exec.ts';
+import { runCommand, type CommandResult } from '../../launcher/run-command.ts';
 import { readyEndpointsFor } from './nft-render.ts';
 import type { ProxyService, ProxyServicePort, ProxyState } from './types.ts';
 

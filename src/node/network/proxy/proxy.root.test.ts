@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { CniPodNetwork } from '../cni/pod-network.ts';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { subnetAt } from '../ipv4.ts';
 import { freeClusterCidr, httpGet, httpGetFrom, requireHost, runId, startHttpd, stop } from '../testing/host.ts';
 import { listNetns } from '../cni/host-state.ts';

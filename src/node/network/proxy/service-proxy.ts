@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { flushConntrack, staleUdpFlows, type CommandRunner, type ConntrackFilter } from './conntrack-flush.ts';
 import { renderProxyTable, type AffinityEntry } from './nft-render.ts';
 import type { ProxyState } from './types.ts';

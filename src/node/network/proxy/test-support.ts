@@ -1,6 +1,6 @@
 /** Host set-up for the proxy's root tests: a client outside the cluster. */
 import { randomBytes } from 'node:crypto';
-import { mustRun, runCommand } from '../exec.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 
 /** A netns standing in for a machine on the node's network. */
 export interface OutsideClient {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { runCommand } from '../exec.ts';
+import { runCommand } from '../../launcher/run-command.ts';
 
 /** Throws (so the test FAILS rather than skips) when not root or when a required binary is missing. */
 export function requireHost(binaries: string[]): void {

@@ -14,7 +14,7 @@ import type {
 import { hostCgroupFs, oomKilled, readStats, removeEmptyCgroup, type CgroupFs } from './cgroups.ts';
 import { ContainerStore, RuntimeDirs, type ContainerRecord } from './container-store.ts';
 import { buildOciSpec } from './oci-spec.ts';
-import { run, runOk } from './process.ts';
+import { mustRun, runCommand } from '../../launcher/run-command.ts';
 import { sharedLauncher } from '../../launcher/command-launcher.ts';
 import { runExec } from './exec.ts';
 import { attachToContainer, conmonStdioArgs } from './attach.ts';
@@ -136,7 +136,7 @@ export class RuncRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     const rec = await this.record(id);
-    await runOk(this.runc, this.runcArgs('start', id));
+    await mustRun(this.runc, this.runcArgs('start', id));
     rec.startedAt = this.clock.now().toISOString();
     await this.store.save(rec);
   }
@@ -163,7 +163,7 @@ export class RuncRuntime implements ContainerRuntime {
       await this.kill(rec, 'KILL');
       await this.waitExit(id, this.killTimeoutMs);
     }
-    if (st) await run(this.runc, this.runcArgs('delete', '--force', id));
+    if (st) await runCommand(this.runc, this.runcArgs('delete', '--force', id));
     await this.reapConmon(id);
     await rm(this.dirs.exitFile(id), { force: true });
     await rm(this.dirs.logFile(id), { force: true });
@@ -257,7 +257,7 @@ export class RuncRuntime implements ContainerRuntime {
       if (recOrId.startedAt) return { status: 'running', pid: recOrId.init.pid };
     }
     const id = typeof recOrId === 'string' ? recOrId : recOrId.id;
-    const r = await run(this.runc, this.runcArgs('state', id));
+    const r = await runCommand(this.runc, this.runcArgs('state', id));
     if (r.code !== 0) return undefined;
     return JSON.parse(r.stdout) as RuncState;
   }
@@ -274,7 +274,7 @@ export class RuncRuntime implements ContainerRuntime {
       return;
     }
     // Fails when the container has just exited; the exit file is the truth, so the error is ignored.
-    await run(this.runc, this.runcArgs('kill', rec.id, signal));
+    await runCommand(this.runc, this.runcArgs('kill', rec.id, signal));
   }
 
   private async exitInfo(id: string): Promise<{ code: number; at: string } | undefined> {

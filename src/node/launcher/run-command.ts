@@ -1,4 +1,4 @@
-import { sharedLauncher } from '../launcher/command-launcher.ts';
+import { sharedLauncher } from './command-launcher.ts';
 
 /** Outcome of one finished command. */
 export interface CommandResult {
@@ -18,7 +18,7 @@ export interface RunOptions {
 }
 
 /**
- * Runs a short-lived host tool (ip, nft, iptables, a CNI plugin) and collects its output. Only for
+ * Runs a short-lived host tool (runc, ip, nft, iptables, a CNI plugin, mount) and collects its output. Only for
  * commands that exit by themselves: a daemon started this way would keep the pipes open (the
  * stdio-pipe trap in runtime-path.md).
  */
